@@ -1,0 +1,59 @@
+"""Documents → projects: one reader per document family, chosen by file type and content.
+
+Every reader is a function ``read_xxx(path: Path) -> list[Project]`` that raises
+:class:`~assistant.errors.IngestError` (naming the file and the reason) when it cannot read the file.
+Readers are imported lazily so that reading a CSV never imports pdfplumber or python-docx.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from ..errors import IngestError
+from ..records.schema import Project
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+# suffix → "module:function"; the reader itself sniffs the layout inside its family.
+READERS: dict[str, str] = {
+    ".txt": "text_layouts:read_text_document",
+    ".xlsx": "workbooks:read_workbook",
+    ".xlsm": "workbooks:read_workbook",
+    ".csv": "tables:read_delimited",
+    ".tsv": "tables:read_delimited",
+    ".docx": "docx_tables:read_docx",
+    ".html": "html_tables:read_html",
+    ".htm": "html_tables:read_html",
+    ".pdf": "pdf_text:read_pdf",
+}
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(READERS)
+
+
+def read_document(path: str | Path) -> list[Project]:
+    """Read every project of one document.
+
+    Raises:
+        IngestError: unsupported type, empty, too large, corrupt, or no indicator table found.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(path.name, "文件不存在或不是普通文件")
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        allowed = "、".join(READERS)
+        raise IngestError(path.name, f"不支持的文件类型 '{suffix or '无扩展名'}'（支持：{allowed}）")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(path.name, "文件为空")
+    if size > MAX_FILE_BYTES:
+        raise IngestError(path.name, f"文件过大（{size / 1e6:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）")
+    module_name, function_name = READERS[suffix].split(":")
+    reader = getattr(import_module(f"{__name__}.{module_name}"), function_name)
+    projects: list[Project] = reader(path)
+    if not projects:
+        raise IngestError(path.name, "未找到绩效指标表（没有可识别的项目或指标行）")
+    return projects

@@ -1,0 +1,34 @@
+"""The review engine: flag vague 指标值 with reasons, spans and measurable rewrites.
+
+Public API (see docs/ARCHITECTURE.md)::
+
+    from assistant.engines.review import Reviewer, ReviewConfig
+    reviewer = Reviewer(config=ReviewConfig.load("review.toml"), store=store, model=None)
+    reviewer.review_indicator(indicator, project)     # -> IndicatorReview
+    reviewer.review_project(project)                  # -> ProjectReview
+    reviewer.review_projects(projects)                # -> Iterator[ProjectReview]
+
+Modules: :mod:`lexicon` (terms and messages), :mod:`scan` (measurable parts with spans),
+:mod:`rules` (pure analysis), :mod:`scoring` (label/score/verdict), :mod:`rewrite` and
+:mod:`evidence` (measurable rewrites), :mod:`table` (table findings), :mod:`config`,
+:mod:`reviewer` (the class), :mod:`report` (xlsx/csv/json), :mod:`tabular` (CSV/TSV input).
+Nothing here imports torch, faiss or gradio.
+"""
+
+from .config import ReviewConfig, Suppression
+from .evidence import ProjectsEvidence, RewriteEvidence
+from .lexicon import DEFECT_CODES, TABLE_CODES, WARNING_CODES
+from .reviewer import DefectModel, Reviewer, load_default_model
+
+__all__ = [
+    "DEFECT_CODES",
+    "TABLE_CODES",
+    "WARNING_CODES",
+    "DefectModel",
+    "ProjectsEvidence",
+    "ReviewConfig",
+    "Reviewer",
+    "RewriteEvidence",
+    "Suppression",
+    "load_default_model",
+]

@@ -1,0 +1,223 @@
+"""Reviewer settings a reviewer can tune without code: a TOML or YAML file.
+
+Example file (TOML)::
+
+    # terms every department may use (they count as an accepted state, not a defect)
+    allow = ["规范"]
+
+    [[department]]            # per-department allow-list: 主管部门/实施单位 containing `match`
+    match = "城管"
+    allow = ["良好"]
+
+    [terms]                   # custom vague terms, by reason code
+    DEGREE = ["惠民利民"]
+    DEFERRED = ["按文件执行"]
+
+    [[suppress]]              # per-indicator suppressions; `justification` is mandatory
+    project = "社区饭堂"       # optional: substring of the project name
+    indicator = "对用餐环境的改善"   # substring of the 三级指标 name
+    code = "DEGREE"           # optional: one code ("" or absent: every code)
+    justification = "2023年口径：社会效益允许定性表述"
+
+    [model]                   # the learned component (when one is loaded)
+    catch = 0.8               # add LEARNED_VAGUE when P(defect) ≥ catch on a value the rules accept weakly
+    veto = 0.2                # drop weak rule hits when P(defect) ≤ veto
+    scope = "uncertain"       # or "all": consult the model on every non-empty value
+
+YAML files use the same keys.
+
+Example:
+    >>> cfg = ReviewConfig.from_mapping({"allow": ["规范"], "terms": {"DEGREE": ["惠民利民"]}})
+    >>> cfg.allowed_for(None), cfg.custom_terms
+    (frozenset({'规范'}), (('惠民利民', 'DEGREE'),))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ...errors import InputError
+from .lexicon import CUSTOM_TERM_CODES, DEFECT_CODES, WARNING_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentAllow:
+    """Terms accepted for projects whose 主管部门 contains ``match``."""
+
+    match: str
+    allow: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Drop reason ``code`` (every code when None) of matching indicators; the justification is kept."""
+
+    indicator: str
+    justification: str
+    project: str | None = None
+    code: str | None = None
+
+    def matches(self, project_name: str, indicator_name: str, code: str) -> bool:
+        if self.project and self.project not in project_name:
+            return False
+        if self.indicator not in indicator_name:
+            return False
+        return self.code is None or self.code == code
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """When the learned model may add (catch) or remove (veto) a defect."""
+
+    catch: float = 0.8
+    veto: float = 0.2
+    scope: Literal["uncertain", "all"] = "uncertain"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewConfig:
+    """Everything configurable about a review; the default is an empty config."""
+
+    allow: frozenset[str] = frozenset()
+    departments: tuple[DepartmentAllow, ...] = ()
+    custom_terms: tuple[tuple[str, str], ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    model: ModelSettings = field(default_factory=ModelSettings)
+    source: str = ""
+
+    def allowed_for(self, department: str | None) -> frozenset[str]:
+        """The allow-list for a project of ``department`` (global terms plus matching departments)."""
+        if not self.departments or not department:
+            return self.allow
+        extra = [d.allow for d in self.departments if d.match in department]
+        return self.allow.union(*extra) if extra else self.allow
+
+    def suppression_for(self, project_name: str, indicator_name: str, code: str) -> Suppression | None:
+        """The first suppression matching this reason, if any."""
+        for s in self.suppressions:
+            if s.matches(project_name, indicator_name, code):
+                return s
+        return None
+
+    @classmethod
+    def load(cls, path: str | Path) -> ReviewConfig:
+        """Read a ``.toml``, ``.yaml`` or ``.yml`` file; raises :class:`InputError` with the reason."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"配置文件 {path}: 无法读取（{exc.strerror or exc}）") from None
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".toml":
+                import tomllib
+
+                data = tomllib.loads(raw.decode("utf-8-sig"))
+            elif suffix in (".yaml", ".yml"):
+                import yaml
+
+                data = yaml.safe_load(raw.decode("utf-8-sig")) or {}
+            else:
+                raise InputError(f"配置文件 {path}: 不支持的格式“{path.suffix}”，请用 .toml、.yaml 或 .yml")
+        except UnicodeDecodeError:
+            raise InputError(f"配置文件 {path}: 不是 UTF-8 文本") from None
+        except InputError:
+            raise
+        except Exception as exc:  # tomllib.TOMLDecodeError, yaml.YAMLError
+            raise InputError(f"配置文件 {path}: 格式错误（{' '.join(str(exc).split())}）") from None
+        return cls.from_mapping(data, source=str(path))
+
+    @classmethod
+    def from_mapping(cls, data: Any, *, source: str = "配置") -> ReviewConfig:
+        """Validate a parsed mapping; every error names the file, the key and what is allowed."""
+        if not isinstance(data, Mapping):
+            raise InputError(f"{source}: 顶层应是键值表（allow、department、terms、suppress、model）")
+        known = {"allow", "department", "departments", "terms", "suppress", "model"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InputError(f"{source}: 未知的键 {', '.join(unknown)}；可用的键：{', '.join(sorted(known))}")
+        allow = frozenset(_strings(data.get("allow", []), f"{source}: allow"))
+        departments = []
+        for i, entry in enumerate(_list(data.get("department", data.get("departments", [])), f"{source}: department")):
+            where = f"{source}: department[{i}]"
+            if not isinstance(entry, Mapping) or not str(entry.get("match") or "").strip():
+                raise InputError(f"{where}: 需要非空的 match（主管部门名称的一部分）")
+            departments.append(
+                DepartmentAllow(str(entry["match"]).strip(), frozenset(_strings(entry.get("allow", []), f"{where}.allow")))
+            )
+        terms = []
+        raw_terms = data.get("terms", {}) or {}
+        if not isinstance(raw_terms, Mapping):
+            raise InputError(f"{source}: terms 应是“原因代码 = [词语…]”的表")
+        for code, words in raw_terms.items():
+            if code not in CUSTOM_TERM_CODES:
+                raise InputError(f"{source}: terms 中的代码“{code}”不可用；可用：{', '.join(sorted(CUSTOM_TERM_CODES))}")
+            for word in _strings(words, f"{source}: terms.{code}"):
+                terms.append((word, str(code)))
+        suppressions = []
+        valid_codes = DEFECT_CODES | WARNING_CODES
+        for i, entry in enumerate(_list(data.get("suppress", []), f"{source}: suppress")):
+            where = f"{source}: suppress[{i}]"
+            if not isinstance(entry, Mapping):
+                raise InputError(f"{where}: 应是一个表（indicator、justification，可选 project、code）")
+            indicator = str(entry.get("indicator") or "").strip()
+            justification = str(entry.get("justification") or "").strip()
+            if not indicator:
+                raise InputError(f"{where}: 需要 indicator（三级指标名称的一部分）")
+            if not justification:
+                raise InputError(f"{where}: 缺少 justification——每条豁免都必须写明理由")
+            code = str(entry.get("code") or "").strip() or None
+            if code is not None and code not in valid_codes:
+                raise InputError(f"{where}: 未知的原因代码“{code}”；可用：{', '.join(sorted(valid_codes))}")
+            project = str(entry.get("project") or "").strip() or None
+            suppressions.append(Suppression(indicator, justification, project, code))
+        model = data.get("model", {}) or {}
+        if not isinstance(model, Mapping):
+            raise InputError(f"{source}: model 应是表（catch、veto、scope）")
+        settings = ModelSettings(
+            catch=_probability(model.get("catch", 0.8), f"{source}: model.catch"),
+            veto=_probability(model.get("veto", 0.2), f"{source}: model.veto"),
+            scope=_scope(model.get("scope", "uncertain"), f"{source}: model.scope"),
+        )
+        if settings.veto >= settings.catch:
+            raise InputError(f"{source}: model.veto（{settings.veto}）应小于 model.catch（{settings.catch}）")
+        return cls(allow, tuple(departments), tuple(terms), tuple(suppressions), settings, source)
+
+
+def _list(value: Any, where: str) -> list:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return [value]
+    if not isinstance(value, list):
+        raise InputError(f"{where}: 应是列表")
+    return value
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    items = _list(value, where) if not isinstance(value, str) else [value]
+    words = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise InputError(f"{where}: 应是非空字符串的列表，得到 {item!r}")
+        words.append(item.strip())
+    return words
+
+
+def _probability(value: Any, where: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: 应是 0 到 1 之间的数，得到 {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise InputError(f"{where}: 应是 0 到 1 之间的数，得到 {number}")
+    return number
+
+
+def _scope(value: Any, where: str) -> Literal["uncertain", "all"]:
+    if value not in ("uncertain", "all"):
+        raise InputError(f"{where}: 应是 \"uncertain\" 或 \"all\"，得到 {value!r}")
+    return value

@@ -1,0 +1,266 @@
+"""The review engine: rules, config, optional learned model and rewrites behind one plain class.
+
+Example:
+    >>> from assistant.records.build import make_indicator
+    >>> r = Reviewer().review_indicator(make_indicator("效益指标", "社会效益指标", "对用餐环境的改善", "明显"))
+    >>> r.label, r.verdict, [(x.code, x.field, x.start, x.end) for x in r.reasons]
+    ('vague', 'block', [('DEGREE', 'value', 0, 2), ('DIRECTION', 'name', 6, 8)])
+
+Design:
+    - rules (:mod:`rules`) give spans and codes; results are cached per (name, value, slot,
+      allow-list) because real tables repeat values (不适用, 100%, 明显 …);
+    - config (:mod:`config`) adds custom terms, department allow-lists and suppressions;
+    - a learned model (anything with ``defect_probability(names, values, level2s)``) is consulted in
+      batches, only where the rules are unsure (``model.scope = "uncertain"``): it may *veto* weak rule
+      hits (NO_MEASURE, a lone weak term such as 稳定) and *catch* values the rules accept only weakly
+      (a binary state, an allow-listed term) by adding LEARNED_VAGUE. ``Reviewer(model=None)`` is the
+      rules-only ablation;
+    - rewrites (:mod:`rewrite`) take numbers from similar past indicators (the store, read lazily
+      on the first rewrite that needs it) or the project's own text, else a placeholder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ...records.schema import Indicator, IndicatorReview, Project, ProjectReview, Reason
+from .config import ReviewConfig
+from .evidence import ProjectsEvidence, RewriteEvidence
+from .lexicon import GRADE_WORDS, TERMS, Term, message_for
+from .rewrite import rewrite_value
+from .rules import Analysis, Hit, TermMatcher, analyse, default_matcher
+from .scoring import DEFECT_SEVERITIES, decide
+from .table import table_findings
+
+if TYPE_CHECKING:
+    from ...store.database import Store
+
+_CACHE_LIMIT = 300_000
+_NO_MODEL_CORES = frozenset({"na", "empty", "too_long"})
+_UNCERTAIN_CLEAR_CORES = frozenset({"binary", "accepted", "graded", "undated", "none"})
+
+
+@runtime_checkable
+class DefectModel(Protocol):
+    """The learned component's interface: P(value is vague or malformed) per indicator."""
+
+    def defect_probability(self, names: list[str], values: list[str], level2s: list[str]) -> Any:
+        """A 1-D array (numpy or list) of probabilities in [0, 1], one per input row."""
+        ...
+
+
+class Reviewer:
+    """Review indicators and whole projects.
+
+    Args:
+        config: reviewer settings (allow-lists, custom terms, suppressions, model thresholds).
+        store: a :class:`~assistant.store.database.Store` whose projects back the rewrites'
+            numbers (read on the first rewrite that needs evidence).
+        model: an optional :class:`DefectModel` (None: rules only).
+        evidence: a ready :class:`RewriteEvidence` (overrides ``store``).
+        batch_size: indicators per model call in :meth:`review_projects`.
+    """
+
+    def __init__(
+        self,
+        config: ReviewConfig | None = None,
+        store: Store | None = None,
+        model: DefectModel | None = None,
+        *,
+        evidence: RewriteEvidence | None = None,
+        batch_size: int = 8192,
+    ):
+        self.config = config or ReviewConfig()
+        self.store = store
+        self.model = model
+        self.batch_size = max(1, batch_size)
+        self._evidence = evidence
+        self._evidence_ready = evidence is not None or store is None
+        if self.config.custom_terms:
+            terms = dict(TERMS)
+            for word, code in self.config.custom_terms:
+                terms[word] = Term(word, code)
+            self.matcher: TermMatcher = TermMatcher(terms)
+        else:
+            self.matcher = default_matcher()
+        self._analyses: dict[tuple, Analysis] = {}
+        self._probabilities: dict[tuple[str, str, str], float] = {}
+        self._rewrites: dict[tuple, str | None] = {}
+
+    @classmethod
+    def with_default_model(
+        cls, config: ReviewConfig | None = None, store: Store | None = None, **kwargs: Any
+    ) -> Reviewer:
+        """A reviewer with the project's trained model when one exists (rules only otherwise)."""
+        return cls(config, store, load_default_model(), **kwargs)
+
+    # --- public API ------------------------------------------------------------------------------
+
+    @property
+    def evidence(self) -> RewriteEvidence | None:
+        """The rewrite evidence (built from the store's projects on first use)."""
+        if not self._evidence_ready:
+            self._evidence_ready = True
+            self._evidence = ProjectsEvidence.from_store(self.store)  # type: ignore[arg-type]
+        return self._evidence
+
+    def review_indicator(self, indicator: Indicator, project: Project | None = None) -> IndicatorReview:
+        """Label, score, verdict, reasons with spans and a rewrite for one indicator."""
+        return self._review_rows([(indicator, project)])[0]
+
+    def review_project(self, project: Project) -> ProjectReview:
+        """Every indicator of a project (document order) plus table-level findings."""
+        reviews = self._review_rows([(i, project) for i in project.indicators])
+        return ProjectReview(project, tuple(reviews), tuple(table_findings(project, reviews)))
+
+    def review_projects(self, projects: Iterable[Project]) -> Iterator[ProjectReview]:
+        """Review many projects lazily, calling the model once per batch of ``batch_size`` indicators."""
+        pending: list[Project] = []
+        size = 0
+        for project in projects:
+            pending.append(project)
+            size += len(project.indicators)
+            if size >= self.batch_size:
+                yield from self._review_many(pending)
+                pending, size = [], 0
+        if pending:
+            yield from self._review_many(pending)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _review_many(self, projects: Sequence[Project]) -> Iterator[ProjectReview]:
+        rows = [(i, p) for p in projects for i in p.indicators]
+        reviews = self._review_rows(rows)
+        start = 0
+        for project in projects:
+            part = reviews[start : start + len(project.indicators)]
+            start += len(project.indicators)
+            yield ProjectReview(project, tuple(part), tuple(table_findings(project, part)))
+
+    def analysis(self, indicator: Indicator, department: str | None = None) -> Analysis:
+        """The cached rule analysis of one indicator (allow-list of ``department`` applied)."""
+        allowed = self.config.allowed_for(department)
+        explain = indicator.explain if indicator.value.strip() in GRADE_WORDS else None
+        key = (indicator.name, indicator.value, indicator.level2, allowed, explain)
+        found = self._analyses.get(key)
+        if found is None:
+            if len(self._analyses) >= _CACHE_LIMIT:
+                self._analyses.clear()
+            found = analyse(
+                indicator.name, indicator.value, indicator.level2, matcher=self.matcher, allowed=allowed, explain=explain
+            )
+            self._analyses[key] = found
+        return found
+
+    def _suppress(self, hits: list[Hit], indicator: Indicator, project: Project | None) -> list[Hit]:
+        project_name = project.name if project else ""
+        return [h for h in hits if self.config.suppression_for(project_name, indicator.name, h.code) is None]
+
+    def _consult(self, analysis: Analysis, hits: list[Hit]) -> bool:
+        if analysis.core in _NO_MODEL_CORES or any(h.code == "MALFORMED" for h in hits):
+            return False
+        if self.config.model.scope == "all":
+            return True
+        defects = [h for h in hits if h.field == "value" and h.severity in DEFECT_SEVERITIES]
+        if defects:
+            return all(h.severity == "weak" for h in defects)
+        return analysis.core in _UNCERTAIN_CLEAR_CORES
+
+    def _probabilities_for(self, keys: list[tuple[str, str, str]]) -> None:
+        missing = list(dict.fromkeys(k for k in keys if k not in self._probabilities))
+        if not missing or self.model is None:
+            return
+        if len(self._probabilities) + len(missing) > _CACHE_LIMIT:
+            self._probabilities.clear()
+        names = [k[0] for k in missing]
+        values = [k[1] for k in missing]
+        level2s = [k[2] for k in missing]
+        probs = self.model.defect_probability(names, values, level2s)
+        for key, p in zip(missing, probs, strict=True):
+            self._probabilities[key] = float(p)
+
+    def _accept(self, past: Indicator) -> bool:
+        analysis = self.analysis(past)
+        return not any(h.severity in DEFECT_SEVERITIES for h in analysis.hits if h.field == "value")
+
+    def _review_rows(self, rows: Sequence[tuple[Indicator, Project | None]]) -> list[IndicatorReview]:
+        staged: list[tuple[Indicator, Project | None, Analysis, list[Hit], tuple[str, str, str] | None]] = []
+        for indicator, project in rows:
+            analysis = self.analysis(indicator, project.department if project else None)
+            hits = list(analysis.hits)
+            if self.config.suppressions and hits:
+                hits = self._suppress(hits, indicator, project)
+            key = None
+            if self.model is not None and self._consult(analysis, hits):
+                key = (indicator.name, indicator.value, indicator.level2)
+            staged.append((indicator, project, analysis, hits, key))
+        if self.model is not None:
+            self._probabilities_for([k for *_, k in staged if k is not None])
+
+        settings = self.config.model
+        out: list[IndicatorReview] = []
+        for indicator, project, analysis, hits, key in staged:
+            p = self._probabilities.get(key) if key is not None else None
+            if p is not None:
+                hits = self._apply_model(hits, analysis, indicator, p, settings.catch, settings.veto)
+            label, score, verdict = decide(hits, analysis.core, p)
+            rewrite = None
+            if label in ("vague", "malformed") or any(h.code == "UNDATED" for h in hits):
+                rewrite = self._rewrite(indicator, project, analysis, hits)
+            reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
+            out.append(IndicatorReview(indicator, label, score, verdict, reasons, rewrite))
+        return out
+
+    @staticmethod
+    def _apply_model(
+        hits: list[Hit], analysis: Analysis, indicator: Indicator, p: float, catch: float, veto: float
+    ) -> list[Hit]:
+        defects = [h for h in hits if h.field == "value" and h.severity in DEFECT_SEVERITIES]
+        if defects and p <= veto and all(h.severity == "weak" for h in defects):
+            return [h for h in hits if not (h.field == "value" and h.severity == "weak")]
+        if not defects and p >= catch:
+            text = indicator.value
+            stripped = text.rstrip(" 。.;；,，")
+            start = len(stripped) - len(stripped.lstrip())
+            learned = Hit("LEARNED_VAGUE", "value", start, len(stripped), message_for("LEARNED_VAGUE"), "block")
+            return [learned] + [h for h in hits if h.code not in ("BINARY", "UNDATED", "GRADED")]
+        return hits
+
+    def _rewrite(self, indicator: Indicator, project: Project | None, analysis: Analysis, hits: list[Hit]) -> str | None:
+        key = (
+            indicator.name,
+            indicator.value,
+            indicator.level2,
+            tuple((h.code, h.severity) for h in hits),
+            project.year if project else None,
+            project.budget_wan if project else None,
+            project.goal if project else None,
+            len(project.indicators) if project else 0,
+        )
+        if key in self._rewrites:
+            return self._rewrites[key]
+        if len(self._rewrites) >= _CACHE_LIMIT:
+            self._rewrites.clear()
+        current = analysis if list(analysis.hits) == hits else dataclasses.replace(analysis, hits=tuple(hits))
+        result = rewrite_value(indicator, current, project, self.evidence, self._accept)
+        self._rewrites[key] = result
+        return result
+
+
+def _ordered(hits: list[Hit]) -> list[Hit]:
+    return sorted(hits, key=lambda h: (h.field != "value", h.start, -h.end))
+
+
+def load_default_model() -> DefectModel | None:
+    """The trained vagueness model shipped with the project, or None when there is none.
+
+    Delegates to ``assistant.engines.review.learned.load_default_model`` (owned by the evaluation
+    work); a missing module or missing weights mean "rules only".
+    """
+    try:
+        from .learned import load_default_model as load
+    except ImportError:
+        return None
+    return load()

@@ -1,0 +1,298 @@
+"""Measurable rewrites: a value in the right form for the slot, with N taken from real evidence.
+
+Form by measure (see :func:`rules.measure_kind`): rate → ``≥N%``, deadline → ``YYYY年MM月底前``,
+duration → ``≤N个工作日``, cost → ``≤N万元`` (never above the budget), count → ``≥N个``,
+score → ``≥N分``, a benefit written as a direction → ``由【待填：基期值】提高到【待填：目标值】``.
+
+N comes, in this order, from: the value itself when only its form is broken (≥9090%及以上 → ≥90%,
+≥85 for a rate → ≥85%), similar past indicators (:class:`~.evidence.RewriteEvidence`), the
+project's own text (budget, year, counts in the goal), and otherwise a placeholder
+(``【待填：目标值】``) — never an invented number.
+
+Example:
+    >>> from assistant.records.schema import Indicator
+    >>> from .rules import analyse
+    >>> ind = Indicator("产出指标", "质量指标", "党代表室建设完善率", "≥9090%及以上")
+    >>> rewrite_value(ind, analyse(ind.name, ind.value, ind.level2))
+    '≥90%'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from statistics import median
+
+from ...records.schema import Indicator, Project
+from .evidence import RewriteEvidence
+from .lexicon import (
+    PLACEHOLDER_BASE,
+    PLACEHOLDER_DAYS,
+    PLACEHOLDER_MONTH,
+    PLACEHOLDER_TARGET,
+    PLACEHOLDER_UNIT,
+    PLACEHOLDER_YEAR,
+)
+from .rules import Analysis, Measure, unit_for
+from .scan import Quantity, scan
+
+_NEGATIVE = re.compile(r"发生率|事故|投诉|故障|差错|违规|违纪|隐患|死亡|伤亡|超标|失误|误差|空置|流失|扣分|不合格|出错|退回|逾期|成本|费用")
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_MONEY_UNITS = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
+_TIME_DURATION_UNITS = ("个工作日", "工作日", "小时", "分钟", "天", "日", "个月", "周")
+_EFFECT_SLOTS = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标")
+
+
+def fmt_number(x: float) -> str:
+    """A number without a trailing ``.0`` and without float noise.
+
+    Example:
+        >>> fmt_number(90.0), fmt_number(13.7584), fmt_number(0.1 + 0.2)
+        ('90', '13.7584', '0.3')
+    """
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def money_wan(q: Quantity) -> float | None:
+    """A quantity's amount in 万元 (``不超过15万`` counts as 万元), or None if it is not money.
+
+    Example:
+        >>> money_wan(scan("≤48960元").quantities[0]), money_wan(scan("不超过15万").quantities[0])
+        (4.896, 15.0)
+    """
+    unit = q.unit or ""
+    if q.magnitude == "万" and unit in ("", "元"):
+        return q.low
+    if q.magnitude == "亿" and unit in ("", "元"):
+        return q.low * 1e4
+    if q.magnitude == "千" and unit == "元":
+        return q.low * 0.1
+    if unit in _MONEY_UNITS and not q.magnitude:
+        return q.low * _MONEY_UNITS[unit]
+    return None
+
+
+def project_year(project: Project | None) -> int | None:
+    """The project's year: its header field, else a year written in its name or goal."""
+    if project is None:
+        return None
+    if project.year:
+        return project.year
+    for text in (project.name, project.goal or ""):
+        m = _YEAR_RE.search(text or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _comparator(measure: Measure, name: str) -> str:
+    if measure in ("cost", "duration") or _NEGATIVE.search(name):
+        return "≤"
+    return "≥"
+
+
+def _mode(values: list[float]) -> float | None:
+    if not values:
+        return None
+    counts = Counter(values).most_common()
+    top = counts[0][1]
+    tied = sorted(v for v, c in counts if c == top)
+    if len(tied) == 1:
+        return tied[0]
+    mid = median(values)
+    return min(tied, key=lambda v: (abs(v - mid), v))
+
+
+def _evidence_numbers(
+    indicator: Indicator,
+    evidence: RewriteEvidence | None,
+    accept: Callable[[Indicator], bool],
+    want: Callable[[Quantity], float | None],
+    min_similarity: float = 0.0,
+) -> list[float]:
+    if evidence is None:
+        return []
+    numbers = []
+    for past, similarity in evidence.similar(indicator.name, indicator.level2):
+        if similarity < min_similarity or past.value == indicator.value or not accept(past):
+            continue
+        for q in scan(past.value).quantities:
+            x = want(q)
+            if x is not None:
+                numbers.append(x)
+                break
+    return numbers
+
+
+def _goal_count(indicator: Indicator, project: Project | None) -> tuple[float, str] | None:
+    """A count written in the goal next to words of the indicator name (建设1个党建综合体 → 1个)."""
+    if project is None or not project.goal:
+        return None
+    name_chars = {c for c in indicator.name if "\u4e00" <= c <= "\u9fff"} - set("数量个次人的")
+    best = None
+    s = scan(project.goal)
+    for q in s.quantities:
+        if not q.unit or q.unit in ("%", "‰") or money_wan(q) is not None:
+            continue
+        window = s.text[max(0, q.start - 8) : q.end + 8]
+        overlap = sum(1 for c in set(window) if c in name_chars)
+        if overlap >= 3 and (best is None or overlap > best[0]):
+            best = (overlap, q.low, q.unit)
+    return (best[1], best[2]) if best else None
+
+
+def _own_fix(analysis: Analysis, measure: Measure, name: str, level2: str) -> str | None:
+    """Repair the form of a value whose number is right but whose form is broken."""
+    s = analysis.scan
+    if s is None:
+        return None
+    codes = {h.code for h in analysis.hits if h.field == "value"}
+    if "MALFORMED" in codes:
+        doubled = [h for h in analysis.hits if h.code == "MALFORMED" and "重复录入" in h.message]
+        if doubled:
+            q = next(q for q in s.quantities if q.num_start == doubled[0].start)
+            digits = s.text[q.num_start : q.num_end]
+            number = digits[: len(digits) // 2]
+            return f"{q.comparator or ''}{number}{q.unit or ''}"
+        quantities = [q for q in s.quantities if q.low <= 100 or measure != "rate"]
+        if not quantities:
+            return None
+        q = quantities[-1]
+        comparator = q.comparator if q.comparator in ("≥", "≤", ">", "<", "=") else ""
+        if q.comparator == "等于":
+            comparator = "="
+        if measure == "rate" and q.unit in ("%", None):
+            return f"{comparator or '≥'}{fmt_number(q.low)}%"
+        if measure == "cost":
+            wan = q.low if q.magnitude == "万" else money_wan(q)
+            if wan is not None:
+                return f"≤{fmt_number(wan)}万元"
+        if "百分" in s.text:
+            return f"{comparator}{fmt_number(q.low)}%"
+        return None
+    if "MISSING_UNIT" in codes:
+        parts = []
+        for q in s.quantities:
+            unit = unit_for(name, level2)
+            if measure == "cost" and q.per and not q.unit:
+                number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
+                return f"{q.comparator or ''}{number}元{q.per}"
+            if not q.has_unit:
+                comparator = q.comparator if q.comparator in ("≥", "≤", ">", "<", "=") else ""
+                number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
+                parts.append(f"{comparator}{number}{unit or PLACEHOLDER_UNIT}")
+        return "，".join(parts) if parts else None
+    return None
+
+
+def rewrite_value(
+    indicator: Indicator,
+    analysis: Analysis,
+    project: Project | None = None,
+    evidence: RewriteEvidence | None = None,
+    accept: Callable[[Indicator], bool] = lambda _: True,
+) -> str | None:
+    """A measurable value to replace a defective one (None when the value is fine as it is).
+
+    Args:
+        indicator: the indicator under review.
+        analysis: its rule analysis (:func:`rules.analyse`).
+        project: its project (budget, year and goal feed the numbers).
+        evidence: similar past indicators (None: no store).
+        accept: whether a past indicator's value is good enough to copy (a clear one).
+    """
+    value_codes = {h.code for h in analysis.hits if h.field == "value"}
+    defect = any(h.severity in ("block", "weak", "soft") for h in analysis.hits if h.field == "value")
+    if analysis.core == "na" or not (defect or "UNDATED" in value_codes):
+        return None
+    name, level2 = indicator.name, indicator.level2
+    measure = analysis.measure
+    year = project_year(project)
+    own = _own_fix(analysis, measure, name, level2)
+    if own:
+        return own
+    if not defect and "UNDATED" in value_codes:
+        return f"{year or PLACEHOLDER_YEAR}年12月底前"
+
+    if measure == "text" and level2 in _EFFECT_SLOTS and unit_for(name) == "%":
+        measure = "rate"
+    comparator = _comparator(measure, name)
+
+    if measure in ("rate", "score"):
+        unit = "%" if measure == "rate" else "分"
+        numbers = _evidence_numbers(
+            indicator, evidence, accept, lambda q: q.low if q.unit == unit and q.high is None else None
+        )
+        n = _mode(numbers)
+        return f"{comparator}{fmt_number(n) if n is not None else PLACEHOLDER_TARGET}{unit}"
+
+    if measure == "time":
+        months = []
+        if evidence is not None:
+            for past, _ in evidence.similar(name, level2):
+                if not accept(past):
+                    continue
+                m = re.search(r"(\d{1,2})\s*月", scan(past.value).text)
+                if m and 1 <= int(m.group(1)) <= 12:
+                    months.append(float(m.group(1)))
+        month = _mode(months)
+        if month is None and any(d.kind == "undated" for d in (analysis.scan.dates if analysis.scan else ())):
+            month = 12.0
+        return f"{year or PLACEHOLDER_YEAR}年{fmt_number(month) if month else PLACEHOLDER_MONTH}月底前"
+
+    if measure == "duration":
+        found: list[tuple[float, str]] = []
+        if evidence is not None:
+            for past, _ in evidence.similar(name, level2):
+                if not accept(past):
+                    continue
+                s = scan(past.value)
+                for d in s.durations:
+                    m = re.search(r"\d+(?:\.\d+)?", s.text[d.start : d.end])
+                    if m:
+                        found.append((float(m.group(0)), d.unit))
+                        break
+        if found:
+            unit = Counter(u for _, u in found).most_common(1)[0][0]
+            n = _mode([x for x, u in found if u == unit])
+            return f"≤{fmt_number(n or 0)}{unit}"
+        return f"≤{PLACEHOLDER_DAYS}个工作日"
+
+    if measure == "cost":
+        budget = project.budget_wan if project else None
+        cost_slot_count = sum(1 for i in project.indicators if i.level2 == level2) if project else 0
+        if budget and ("总" in name or cost_slot_count == 1):
+            return f"≤{fmt_number(budget)}万元"
+        numbers = _evidence_numbers(indicator, evidence, accept, money_wan, min_similarity=0.6)
+        n = _mode(numbers)
+        if n is not None and (budget is None or n <= budget):
+            return f"≤{fmt_number(n)}万元"
+        return f"≤{PLACEHOLDER_TARGET}万元"
+
+    if measure == "count":
+        goal = _goal_count(indicator, project)
+        if goal:
+            return f"≥{fmt_number(goal[0])}{goal[1]}"
+        unit = unit_for(name, level2)
+        numbers = _evidence_numbers(
+            indicator,
+            evidence,
+            accept,
+            lambda q: q.low if q.unit and (unit is None or q.unit == unit) and q.high is None else None,
+            min_similarity=0.7,
+        )
+        n = _mode(numbers)
+        if n is not None and unit:
+            return f"≥{fmt_number(n)}{unit}"
+        return f"≥{PLACEHOLDER_TARGET}{unit or PLACEHOLDER_UNIT}"
+
+    # free-text benefit: a direction needs a base and an end point
+    directions = [h for h in analysis.hits if h.code == "DIRECTION" and h.field == "value"]
+    if directions:
+        verb = "降低" if any(w in h.term for h in directions for w in ("降低", "减少", "下降", "消减", "减轻")) else "提高"
+        return f"由{PLACEHOLDER_BASE}{verb}到{PLACEHOLDER_TARGET}"
+    if level2 in _EFFECT_SLOTS:
+        return f"≥{PLACEHOLDER_TARGET}%"
+    return PLACEHOLDER_TARGET

@@ -1,0 +1,633 @@
+"""Evaluate the review against the hand-checked labels: defects, reason codes and spans, per system.
+
+Gold data:
+
+- ``tests/data/review_labels.jsonl`` — one line per indicator of the five seeds and the songgang
+  workbooks, labelled by the rubric in DOMAIN.md (see ``tests/data/README.md``). Seed rows carry
+  their text; songgang rows carry only labels, keyed by (file, sheet, row) with a short hash of the
+  value so that drift is detected. Rows are joined to what :func:`assistant.documents.read_document`
+  reads (``Indicator.location`` is ``行 n`` for text files and ``<sheet>!A12:E12`` for workbooks).
+- ``tests/data/review_synthetic.jsonl`` — hand-written hard context cases, text included.
+
+Metrics (``na`` gold rows are excluded everywhere):
+
+- **defects**: positive = vague ∪ malformed, negative = clear; precision/recall/F1.
+- **per reason code**: for each code, an indicator is positive when its *value* reasons contain the
+  code (gold vs predicted), precision/recall/F1 over indicators.
+- **spans**: value-field spans (empty spans such as EMPTY are skipped), code-agnostic. A predicted
+  span matches a gold span when their overlap covers at least 50% of *each* span
+  (``|p ∩ g| ≥ 0.5·max(|p|, |g|)``); matching is one-to-one, greedy by overlap.
+
+Systems compared: the songgang rule sheet (:mod:`rule_sheet`), the rule layer alone, rules + the
+learned model, and the model alone. The model is never scored on rows it was trained on: each
+document is scored by a model trained on all the *other* documents (leave-one-document-out); the
+synthetic cases, never used for training, are scored by the model trained on every document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..records.build import make_indicator
+from ..records.schema import Indicator, Project
+
+DEFECT_LABELS = frozenset({"vague", "malformed"})
+SPAN_OVERLAP = 0.5
+_LINE_LOCATION = re.compile(r"^行\s*(\d+)")
+_CELL_LOCATION = re.compile(r"^(?P<sheet>.*)!\$?[A-Z]+\$?(?P<row>\d+)")
+
+
+# ---- gold data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GoldReason:
+    code: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRow:
+    """One hand-checked label (text only for seed and synthetic rows)."""
+
+    id: str
+    kind: str  # seed | songgang | synthetic
+    source: str
+    label: str
+    reasons: tuple[GoldReason, ...]
+    key: tuple[str, ...]
+    value_hash: str = ""
+    level2: str = ""
+    name: str | None = None
+    value: str | None = None
+
+    @property
+    def is_defect(self) -> bool:
+        return self.label in DEFECT_LABELS
+
+
+def value_hash(value: str) -> str:
+    """The short hash stored with each label to detect drift (whitespace-insensitive).
+
+    Example:
+        >>> value_hash("≥95%") == value_hash(" ≥95% ")
+        True
+    """
+    return hashlib.blake2b(re.sub(r"\s+", "", value or "").encode("utf-8"), digest_size=4).hexdigest()
+
+
+def load_labels(path: str | Path) -> list[GoldRow]:
+    """Read ``review_labels.jsonl`` or ``review_synthetic.jsonl``.
+
+    Raises:
+        InputError: a missing file or a line that is not a label record.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"标注文件不存在：{path}")
+    rows: list[GoldRow] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            reasons = tuple(GoldReason(r["code"], int(r["start"]), int(r["end"])) for r in data.get("reasons", []))
+            kind = data.get("kind", "synthetic")
+            if kind == "seed":
+                key: tuple[str, ...] = ("line", data["source"], str(data["line"]), str(data["index_on_line"]))
+            elif kind == "songgang":
+                key = ("cell", data["source"], data["sheet"], str(data["row"]))
+            else:
+                key = ("synthetic", data["id"])
+            rows.append(
+                GoldRow(
+                    id=data["id"],
+                    kind=kind,
+                    source=data.get("source", "synthetic"),
+                    label=data["label"],
+                    reasons=reasons,
+                    key=key,
+                    value_hash=data.get("value_hash", ""),
+                    level2=data.get("level2", ""),
+                    name=data.get("name"),
+                    value=data.get("value"),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path.name} 第 {number} 行不是有效的标注记录（{exc}）") from exc
+    return rows
+
+
+def gold_index(rows: Iterable[GoldRow]) -> dict[tuple[str, ...], str]:
+    """Join key → gold label (for training)."""
+    return {row.key: row.label for row in rows}
+
+
+def row_keys(project: Project) -> list[tuple[tuple[str, ...], Indicator]]:
+    """The join key of every indicator of an ingested project.
+
+    Text documents: ``("line", source, n, k)`` for the k-th indicator read from line n; workbooks:
+    ``("cell", source, sheet, row)``; anything else ``("ord", source, project location, i)``.
+
+    Example:
+        >>> p = Project("p", (make_indicator("产出指标", "数量指标", "a", "1次", location="行 7"),), source="x.txt")
+        >>> row_keys(p)[0][0]
+        ('line', 'x.txt', '7', '0')
+    """
+    keys: list[tuple[tuple[str, ...], Indicator]] = []
+    per_line: dict[str, int] = defaultdict(int)
+    for index, indicator in enumerate(project.indicators):
+        location = indicator.location or ""
+        line = _LINE_LOCATION.match(location)
+        cell = _CELL_LOCATION.match(location)
+        if line:
+            n = line.group(1)
+            keys.append((("line", project.source, n, str(per_line[n])), indicator))
+            per_line[n] += 1
+        elif cell:
+            keys.append((("cell", project.source, cell.group("sheet"), cell.group("row")), indicator))
+        else:
+            keys.append((("ord", project.source, project.location, str(index)), indicator))
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class EvalItem:
+    """A gold row joined with the indicator (and project) it labels."""
+
+    gold: GoldRow
+    indicator: Indicator
+    project: Project | None
+
+    @property
+    def document(self) -> str:
+        return self.gold.source
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    """Joined items plus what did not join: labels with no ingested row, drifted values, unlabelled rows."""
+
+    items: tuple[EvalItem, ...]
+    missing: tuple[GoldRow, ...]
+    drifted: tuple[tuple[GoldRow, Indicator], ...]
+    unlabelled: tuple[tuple[Project, Indicator], ...]
+
+
+def join_labels(projects: Iterable[Project], labels: Iterable[GoldRow]) -> JoinResult:
+    """Match ingested indicators to their labels by key, checking the value hash."""
+    by_key = {row.key: row for row in labels if row.kind != "synthetic"}
+    items: list[EvalItem] = []
+    drifted: list[tuple[GoldRow, Indicator]] = []
+    unlabelled: list[tuple[Project, Indicator]] = []
+    seen: set[tuple[str, ...]] = set()
+    for project in projects:
+        for key, indicator in row_keys(project):
+            gold = by_key.get(key)
+            if gold is None:
+                unlabelled.append((project, indicator))
+                continue
+            seen.add(key)
+            if gold.value_hash and gold.value_hash != value_hash(indicator.value):
+                drifted.append((gold, indicator))
+                continue
+            items.append(EvalItem(gold, indicator, project))
+    missing = tuple(row for key, row in by_key.items() if key not in seen)
+    return JoinResult(tuple(items), missing, tuple(drifted), tuple(unlabelled))
+
+
+def synthetic_items(rows: Iterable[GoldRow]) -> list[EvalItem]:
+    """Items for the synthetic cases (their indicator is built from the stored text)."""
+    items = []
+    for row in rows:
+        level1 = {"满意": "满意度指标"}.get(row.level2[:2], "")
+        indicator = make_indicator(level1, row.level2, row.name or "", row.value or "", location=row.id)
+        items.append(EvalItem(row, indicator, None))
+    return items
+
+
+# ---- predictions and metrics ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What a system says about one indicator: defect or not, value-field reason codes and spans."""
+
+    defect: bool
+    codes: frozenset[str] = frozenset()
+    spans: tuple[tuple[int, int], ...] = ()
+    score: float | None = None  # a probability, for the model
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def defect_score(items: Sequence[EvalItem], predictions: Sequence[Prediction]) -> Score:
+    """Indicator-level defect detection (na rows excluded).
+
+    Example:
+        >>> g = lambda label: EvalItem(GoldRow("x", "synthetic", "s", label, (), ("k",)), make_indicator("", "", "", ""), None)
+        >>> s = defect_score([g("vague"), g("clear"), g("malformed"), g("na")],
+        ...                  [Prediction(True), Prediction(True), Prediction(False), Prediction(True)])
+        >>> (s.tp, s.fp, s.fn)
+        (1, 1, 1)
+    """
+    tp = fp = fn = 0
+    for item, pred in zip(items, predictions, strict=True):
+        if item.gold.label == "na":
+            continue
+        gold = item.gold.is_defect
+        tp += gold and pred.defect
+        fp += (not gold) and pred.defect
+        fn += gold and not pred.defect
+    return Score(tp, fp, fn)
+
+
+def code_scores(items: Sequence[EvalItem], predictions: Sequence[Prediction]) -> dict[str, Score]:
+    """Per reason code: is the code among the indicator's value reasons (gold vs predicted)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for item, pred in zip(items, predictions, strict=True):
+        if item.gold.label == "na":
+            continue
+        gold_codes = {r.code for r in item.gold.reasons}
+        for code in gold_codes | set(pred.codes):
+            counts[code][0] += code in gold_codes and code in pred.codes
+            counts[code][1] += code not in gold_codes and code in pred.codes
+            counts[code][2] += code in gold_codes and code not in pred.codes
+    return {code: Score(*c) for code, c in sorted(counts.items())}
+
+
+def spans_match(a: tuple[int, int], b: tuple[int, int], overlap: float = SPAN_OVERLAP) -> bool:
+    """True when the overlap covers at least ``overlap`` of each span.
+
+    Example:
+        >>> spans_match((0, 4), (0, 2)), spans_match((0, 5), (3, 5)), spans_match((0, 2), (2, 4))
+        (True, False, False)
+    """
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    longest = max(a[1] - a[0], b[1] - b[0])
+    return inter > 0 and inter >= overlap * longest
+
+
+def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> int:
+    """How many one-to-one matches (greedy, largest overlap first)."""
+    pairs = []
+    for i, g in enumerate(gold):
+        for j, p in enumerate(predicted):
+            if spans_match(g, p):
+                pairs.append((min(g[1], p[1]) - max(g[0], p[0]), i, j))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    matched = 0
+    for _, i, j in sorted(pairs, reverse=True):
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            matched += 1
+    return matched
+
+
+def span_score(items: Sequence[EvalItem], predictions: Sequence[Prediction]) -> Score:
+    """Code-agnostic value-span detection (na rows and empty spans excluded)."""
+    tp = fp = fn = 0
+    for item, pred in zip(items, predictions, strict=True):
+        if item.gold.label == "na":
+            continue
+        gold = sorted({(r.start, r.end) for r in item.gold.reasons if r.end > r.start})
+        predicted = sorted({s for s in pred.spans if s[1] > s[0]})
+        matched = match_spans(gold, predicted)
+        tp += matched
+        fp += len(predicted) - matched
+        fn += len(gold) - matched
+    return Score(tp, fp, fn)
+
+
+# ---- systems --------------------------------------------------------------------------------------
+
+Predictor = Callable[[Sequence[EvalItem]], list[Prediction]]
+
+
+@dataclass(frozen=True)
+class System:
+    """A named predictor; ``spans``/``codes`` say whether its span and code scores mean anything."""
+
+    name: str
+    predict: Predictor
+    spans: bool = True
+    codes: bool = True
+
+
+RULE_SHEET_CODES = {16: "EMPTY", 20: "MISSING_UNIT", 23: "NO_MEASURE", 25: "VAGUE_TIME"}
+
+
+def rule_sheet_system(path: str | Path) -> System:
+    """The songgang rule sheet: a defect when any rule on the value fires."""
+    from .rule_sheet import RuleSheetBaseline
+
+    baseline = RuleSheetBaseline.from_xlsx(path)
+
+    def predict(items: Sequence[EvalItem]) -> list[Prediction]:
+        out = []
+        for item in items:
+            hits = baseline.value_hits(item.indicator, item.project)
+            out.append(
+                Prediction(
+                    bool(hits),
+                    frozenset(RULE_SHEET_CODES.get(h.rule_id, f"SHEET_{h.rule_id}") for h in hits),
+                    tuple((h.start, h.end) for h in hits),
+                    detail=",".join(str(h.rule_id) for h in hits),
+                )
+            )
+        return out
+
+    return System("rule sheet (songgang 审核口径)", predict)
+
+
+def review_to_prediction(review: object) -> Prediction:
+    """Turn an :class:`~assistant.records.schema.IndicatorReview` into a :class:`Prediction`."""
+    label = getattr(review, "label", "clear")
+    reasons = [r for r in getattr(review, "reasons", ()) if r.field == "value"]
+    return Prediction(
+        label in DEFECT_LABELS,
+        frozenset(r.code for r in reasons),
+        tuple((r.start, r.end) for r in reasons),
+        detail=";".join(f"{r.code}[{r.start}:{r.end}]" for r in getattr(review, "reasons", ())),
+    )
+
+
+def reviewer_system(name: str, make_reviewer: Callable[[str | None], object]) -> System:
+    """A system backed by a Reviewer; ``make_reviewer(document)`` returns the reviewer for one document
+    (so that a leave-one-document-out model can be plugged in per document)."""
+
+    def predict(items: Sequence[EvalItem]) -> list[Prediction]:
+        cache: dict[str | None, object] = {}
+        out = []
+        for item in items:
+            doc = item.document if item.gold.kind != "synthetic" else None
+            if doc not in cache:
+                cache[doc] = make_reviewer(doc)
+            review = cache[doc].review_indicator(item.indicator, item.project)  # type: ignore[attr-defined]
+            out.append(review_to_prediction(review))
+        return out
+
+    return System(name, predict)
+
+
+def model_system(name: str, model_for: Callable[[str | None], object]) -> System:
+    """The learned model alone: a defect when its probability reaches its threshold (na values skipped)."""
+    from ..engines.review.lexicon import NA_VALUES
+
+    def predict(items: Sequence[EvalItem]) -> list[Prediction]:
+        out: list[Prediction | None] = [None] * len(items)
+        groups: dict[str | None, list[int]] = defaultdict(list)
+        for i, item in enumerate(items):
+            groups[item.document if item.gold.kind != "synthetic" else None].append(i)
+        for doc, indexes in groups.items():
+            model = model_for(doc)
+            chosen = [items[i].indicator for i in indexes]
+            probabilities = model.defect_probability(  # type: ignore[attr-defined]
+                [c.name for c in chosen], [c.value for c in chosen], [c.level2 for c in chosen]
+            )
+            threshold = model.threshold  # type: ignore[attr-defined]
+            for i, ind, p in zip(indexes, chosen, probabilities, strict=True):
+                na = ind.value.strip() in NA_VALUES or not ind.value.strip()
+                out[i] = Prediction(bool(p >= threshold) and not na, score=float(p), detail=f"p={p:.2f}")
+        return [p for p in out if p is not None]
+
+    return System(name, predict, spans=False, codes=False)
+
+
+# ---- the report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SystemResult:
+    name: str
+    defects: Score
+    by_kind: dict[str, Score]
+    codes: dict[str, Score]
+    spans: Score | None
+    predictions: list[Prediction] = field(default_factory=list)
+
+
+def score_system(system: System, items: Sequence[EvalItem]) -> SystemResult:
+    predictions = system.predict(items)
+    by_kind: dict[str, Score] = {}
+    for kind in sorted({i.gold.kind for i in items}):
+        chosen = [(i, p) for i, p in zip(items, predictions, strict=True) if i.gold.kind == kind]
+        by_kind[kind] = defect_score([c[0] for c in chosen], [c[1] for c in chosen])
+    return SystemResult(
+        system.name,
+        defect_score(items, predictions),
+        by_kind,
+        code_scores(items, predictions) if system.codes else {},
+        span_score(items, predictions) if system.spans else None,
+        predictions,
+    )
+
+
+def _fmt(score: Score) -> str:
+    return f"P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})"
+
+
+def format_report(
+    results: Sequence[SystemResult],
+    items: Sequence[EvalItem],
+    *,
+    notes: Sequence[str] = (),
+    verbose: bool = False,
+    max_errors: int = 200,
+) -> str:
+    """The printed report: one block per system, then (with ``verbose``) the errors of each system."""
+    lines: list[str] = []
+    counted = [i for i in items if i.gold.label != "na"]
+    kinds = sorted({i.gold.kind for i in items})
+    lines.append(
+        f"评估集：{len(counted)} 条指标（不含 na {len(items) - len(counted)} 条），其中缺陷 "
+        f"{sum(i.gold.is_defect for i in counted)} 条；来源 "
+        + "，".join(f"{k} {sum(1 for i in counted if i.gold.kind == k)}" for k in kinds)
+    )
+    lines.extend(f"注：{n}" for n in notes)
+    for result in results:
+        lines.append("")
+        lines.append(f"== {result.name}")
+        lines.append(f"  缺陷（vague ∪ malformed）: {_fmt(result.defects)}")
+        for kind, score in result.by_kind.items():
+            lines.append(f"    {kind:<10} {_fmt(score)}")
+        if result.spans is not None:
+            lines.append(f"  片段（重叠 ≥50%）: {_fmt(result.spans)}")
+        if result.codes:
+            lines.append("  理由代码：")
+            for code, score in result.codes.items():
+                lines.append(f"    {code:<14} {_fmt(score)}")
+    if verbose:
+        for result in results:
+            errors = []
+            for item, pred in zip(items, result.predictions, strict=True):
+                if item.gold.label == "na" or item.gold.is_defect == pred.defect:
+                    continue
+                kind = "FP" if pred.defect else "FN"
+                ind = item.indicator
+                gold_codes = ",".join(sorted({r.code for r in item.gold.reasons})) or "-"
+                errors.append(
+                    f"  {kind} [{item.gold.id}] {ind.level2}｜{ind.name}｜{ind.value}｜gold {item.gold.label}:{gold_codes}｜{pred.detail}"
+                )
+            lines.append("")
+            lines.append(f"== 错误：{result.name}（{len(errors)} 条）")
+            lines.extend(errors[:max_errors])
+            if len(errors) > max_errors:
+                lines.append(f"  … 另有 {len(errors) - max_errors} 条")
+    return "\n".join(lines)
+
+
+# ---- the whole evaluation -------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS_PATH = ROOT / "tests" / "data" / "review_labels.jsonl"
+SYNTHETIC_PATH = ROOT / "tests" / "data" / "review_synthetic.jsonl"
+RULE_SHEET_NAME = "审核口径模板.xlsx"
+
+
+@dataclass
+class ReviewEvaluation:
+    """Everything one evaluation run produced (the printed report is :meth:`report`)."""
+
+    items: list[EvalItem]
+    results: list[SystemResult]
+    notes: list[str]
+
+    def report(self, *, verbose: bool = False) -> str:
+        return format_report(self.results, self.items, notes=self.notes, verbose=verbose)
+
+
+def analyse_system() -> System:
+    """The rule layer alone, straight from :func:`assistant.engines.review.rules.analyse`."""
+    from ..engines.review.rules import analyse
+
+    def predict(items: Sequence[EvalItem]) -> list[Prediction]:
+        out = []
+        for item in items:
+            ind = item.indicator
+            analysis = analyse(ind.name, ind.value, ind.level2, explain=ind.explain)
+            hits = [h for h in analysis.hits if h.field == "value" and h.severity in ("block", "weak", "soft")]
+            out.append(
+                Prediction(
+                    bool(hits),
+                    frozenset(h.code for h in hits),
+                    tuple((h.start, h.end) for h in hits),
+                    detail=";".join(f"{h.code}[{h.start}:{h.end}]{h.severity}" for h in analysis.hits),
+                )
+            )
+        return out
+
+    return System("rules only", predict)
+
+
+def evaluate_review(
+    store_dir: str | Path | None = None,
+    *,
+    labels_path: str | Path = LABELS_PATH,
+    synthetic_path: str | Path | None = SYNTHETIC_PATH,
+    songgang_dir: str | Path | None = None,
+    with_model: bool = True,
+) -> ReviewEvaluation:
+    """Run every system on the joined gold rows (seeds + songgang if present) and the synthetic cases."""
+    from . import train_review as tr
+
+    notes: list[str] = []
+    labels = load_labels(labels_path)
+    folder = Path(songgang_dir) if songgang_dir is not None else tr.shared_songgang_dir()
+    projects = tr.corpus_projects(store_dir, include_songgang=False)
+    if folder is not None and folder.is_dir():
+        import warnings
+
+        from ..documents import read_document
+        from ..errors import IngestError
+
+        for path in tr.songgang_workbooks(folder):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    projects.extend(read_document(path))
+            except IngestError as exc:
+                notes.append(f"无法读取 {path.name}：{exc.reason}")
+    else:
+        notes.append("未找到 songgang 工作簿（../shared/data/songgang）：只评估种子文档与合成样例，规则表基线跳过")
+    joined = join_labels(projects, labels)
+    kinds_present = {p.source for p in projects}
+    missing = [m for m in joined.missing if m.source in kinds_present]
+    if missing:
+        by_label: dict[str, int] = defaultdict(int)
+        for m in missing:
+            by_label[m.label] += 1
+        notes.append(
+            f"{len(missing)} 条标注在读入结果中找不到对应行（"
+            + "，".join(f"{k} {v}" for k, v in sorted(by_label.items()))
+            + "）"
+        )
+    if joined.drifted:
+        notes.append(f"{len(joined.drifted)} 条标注的指标值已变化（哈希不符），未计入")
+    unlabelled = [u for u in joined.unlabelled if u[0].source in {g.source for g in labels}]
+    if unlabelled:
+        notes.append(f"{len(unlabelled)} 条读入的指标没有标注，未计入")
+    items = list(joined.items)
+    if synthetic_path is not None and Path(synthetic_path).is_file():
+        items += synthetic_items(load_labels(synthetic_path))
+
+    systems: list[System] = []
+    sheet = folder / RULE_SHEET_NAME if folder is not None else None
+    if sheet is not None and sheet.is_file():
+        systems.append(rule_sheet_system(sheet))
+    else:
+        notes.append(f"规则表 {RULE_SHEET_NAME} 不存在：跳过基线")
+    systems.append(analyse_system())
+
+    if with_model:
+        examples = tr.gather_examples(projects, gold_index(labels))
+        vectors = tr.load_word_vectors()
+        documents = sorted({i.document for i in items if i.gold.kind != "synthetic"})
+        fold_models: dict[str | None, object] = {None: tr.train_model(examples, vectors)}
+        for doc in documents:
+            fold_models[doc] = tr.train_model(examples, vectors, exclude_sources=[doc])
+        notes.append(
+            f"模型按文档留一法评估（{len(documents)} 折）；合成样例用全部文档训练的模型；训练样本 "
+            f"{len(examples)} 条（人工标注 {sum(e.gold for e in examples)} 条）"
+        )
+        systems.append(model_system("model only (leave-one-document-out)", fold_models.__getitem__))
+        disjoint: dict[str | None, object] = {None: fold_models[None]}
+        for doc in documents:
+            values = [i.indicator.value for i in items if i.document == doc]
+            disjoint[doc] = tr.train_model(examples, vectors, exclude_sources=[doc], exclude_values=values)
+        systems.append(model_system("model only (LODO, unseen values only in training)", disjoint.__getitem__))
+        plain: dict[str | None, object] = {None: tr.train_model(examples, None)}
+        for doc in documents:
+            plain[doc] = tr.train_model(examples, None, exclude_sources=[doc])
+        systems.append(model_system("model only, no word vectors (LODO)", plain.__getitem__))
+    results = [score_system(system, items) for system in systems]
+    return ReviewEvaluation(items, results, notes)

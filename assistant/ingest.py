@@ -1,0 +1,206 @@
+"""Documents → store: read each file, add its projects in one transaction, report per file.
+
+A file that cannot be read is reported (with the reason) and the others are still ingested; each
+file's projects are stored in one transaction, so a crash or kill never leaves a file half-stored.
+
+Example:
+    >>> import tempfile
+    >>> from assistant.store.database import Store
+    >>> report = ingest_paths([tempfile.mkdtemp() + "/缺失.csv"], Store.open(tempfile.mkdtemp()))
+    >>> report.failed[0].error.reason
+    '文件或文件夹不存在'
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import read_document, supported_suffixes
+from .errors import IngestError, IngestWarning
+from .records.schema import Project
+from .store.database import Store
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[Path], list[Project]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one file: the projects read and how many were new, or why it failed.
+
+    ``warnings`` are the parts the reader skipped or read under an assumption (one line each).
+    """
+
+    path: Path
+    projects: tuple[Project, ...] = ()
+    added: int = 0
+    skipped: int = 0
+    replaced: int = 0
+    error: IngestError | None = None
+    warnings: tuple[IngestWarning, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(p.indicators) for p in self.projects)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """Per-file outcomes of one :func:`ingest_paths` call, in the order the files were read."""
+
+    files: tuple[FileOutcome, ...]
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(f.skipped for f in self.files)
+
+    @property
+    def replaced(self) -> int:
+        return sum(f.replaced for f in self.files)
+
+    @property
+    def failed(self) -> tuple[FileOutcome, ...]:
+        return tuple(f for f in self.files if f.error is not None)
+
+    @property
+    def projects(self) -> tuple[Project, ...]:
+        return tuple(p for f in self.files for p in f.projects)
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(f.indicator_count for f in self.files)
+
+
+def _is_candidate(path: Path, suffixes: tuple[str, ...]) -> bool:
+    """Files a folder walk picks up: supported types, no hidden files or Office lock files (~$x.xlsx)."""
+    name = path.name
+    return path.suffix.lower() in suffixes and not name.startswith((".", "~$"))
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path | IngestError]:
+    """Expand folders (recursively, sorted) into supported files; keep named files as given.
+
+    A named file of an unsupported type is kept so that reading it reports why; a folder with no
+    supported file becomes an :class:`IngestError` in place.
+    """
+    suffixes = supported_suffixes()
+    out: list[Path | IngestError] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            out.append(IngestError(str(path), "文件或文件夹不存在"))
+        elif path.is_dir():
+            found = sorted(
+                (p for p in path.rglob("*") if p.is_file() and _is_candidate(p, suffixes)),
+                key=lambda p: p.as_posix(),
+            )
+            if not found:
+                allowed = "、".join(suffixes)
+                out.append(IngestError(str(path), f"文件夹中没有可导入的文件（支持：{allowed}）"))
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def _read_with_warnings(
+    path: Path, reader: Reader
+) -> tuple[list[Project] | IngestError, list[IngestWarning]]:
+    """Run a reader, collecting its IngestWarnings; other library warnings only go to the debug log."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", IngestWarning)
+        try:
+            result: list[Project] | IngestError = _read(path, reader)
+        except IngestError as exc:
+            result = exc
+    kept: list[IngestWarning] = []
+    for record in caught:
+        if isinstance(record.message, IngestWarning):
+            kept.append(record.message)
+        else:
+            log.debug("%s: %s: %s", path.name, record.category.__name__, record.message)
+    return result, kept
+
+
+def _read(path: Path, reader: Reader) -> list[Project]:
+    """Run a reader; an unexpected exception becomes an IngestError (traceback kept for -v)."""
+    try:
+        return reader(path)
+    except IngestError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise IngestError(path.name, f"文件过大或结构过深，无法读取（{type(exc).__name__}）") from exc
+    except Exception as exc:  # a reader bug must not stop the other files or lose the store
+        log.debug("reader failed on %s", path, exc_info=True)
+        detail = str(exc).replace("\n", " ").strip()
+        reason = f"无法读取（{type(exc).__name__}{': ' + detail[:200] if detail else ''}）"
+        raise IngestError(path.name, reason) from exc
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    reader: Reader | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    progress: bool | None = None,
+) -> IngestReport:
+    """Read every document under ``paths`` and add its projects to ``store``.
+
+    Args:
+        paths: files and folders (folders are walked recursively for supported types).
+        store: the destination; each file's projects go in with one transaction.
+        reader: ``path -> list[Project]``; ``None`` → :func:`assistant.documents.read_document`.
+        on_file: called after each file (printing JSON lines or errors as they happen).
+        progress: show a tqdm bar on stderr; ``None`` → only for several files on a terminal.
+
+    Raises:
+        StoreError: the store cannot be written (the files already stored stay stored).
+    """
+    from tqdm import tqdm
+
+    read = reader or read_document
+    items = collect_files(paths)
+    disable = (len(items) < 2) if progress is None else not progress
+    if progress is None and not disable:
+        disable = None  # tqdm's own rule: only when stderr is a terminal
+    outcomes: list[FileOutcome] = []
+    bar = tqdm(items, desc="导入", unit="文件", file=sys.stderr, disable=disable, leave=False)
+    try:
+        for item in bar:
+            if isinstance(item, IngestError):
+                outcome = FileOutcome(path=Path(item.file), error=item)
+            else:
+                projects, found = _read_with_warnings(item, read)
+                if isinstance(projects, IngestError):
+                    outcome = FileOutcome(path=item, error=projects, warnings=tuple(found))
+                else:
+                    result = store.add_projects(projects)
+                    outcome = FileOutcome(
+                        path=item,
+                        projects=tuple(projects),
+                        added=result.added,
+                        skipped=result.skipped,
+                        replaced=result.replaced,
+                        warnings=tuple(found),
+                    )
+            outcomes.append(outcome)
+            if on_file is not None:
+                on_file(outcome)
+    finally:
+        bar.close()
+    return IngestReport(files=tuple(outcomes))

@@ -1,0 +1,105 @@
+"""``assistant ingest PATH... [--store DIR] [--json] [--rebuild]``: add documents to the store.
+
+Each unreadable file gets one ``assistant: error: <file>: <reason>`` line on stderr; the other files
+are still ingested and the exit status is 2 if any file failed (CONTRACT.md). Parts of a file read
+under an assumption or skipped (:class:`~assistant.errors.IngestWarning`) get one
+``assistant: warning: …`` line each and do not change the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import add_store_argument, open_store, print_error, print_json, print_warning
+
+if TYPE_CHECKING:
+    from ...ingest import FileOutcome, IngestReport
+    from ...store.database import Store
+
+NAME = "ingest"
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        NAME,
+        help="读取文档，把其中的项目和绩效指标加入存储",
+        description=(
+            "读取文档（种子文本版式、预算平台导出的 XLSX、带表头的 CSV/XLSX 表、DOCX、HTML、PDF），"
+            "把项目和指标加入存储；文件夹会递归读取。重复导入同一文档不会新增记录。"
+        ),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="要导入的文件或文件夹")
+    add_store_argument(parser)
+    parser.add_argument("--json", action="store_true", help="每个项目输出一行 JSON（stdout）")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="先清空并重建存储（默认存储会重新读取 corpus/raw），再导入 PATH…；用于存储格式版本不符时",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from ...errors import InputError
+
+    if not args.paths and not args.rebuild:
+        raise InputError(
+            "ingest 需要至少一个 PATH（文件或文件夹）；只重建默认语料库请用 `assistant ingest --rebuild`"
+        )
+    emit = _emitter(json_lines=args.json)
+    if args.rebuild:
+        report, store = _rebuild(args, emit)
+    else:
+        store = open_store(args)
+        report = _ingest(args.paths, store, emit)
+    if not args.json:
+        _print_summary(report, store)
+    return 2 if report.failed else 0
+
+
+def _ingest(paths: list[str], store: Store, emit) -> IngestReport:
+    from ...ingest import ingest_paths
+
+    return ingest_paths(paths, store, on_file=emit)
+
+
+def _rebuild(args: argparse.Namespace, emit) -> tuple[IngestReport, Store]:
+    """Build a fresh store beside the old one and swap it in only when the build finished."""
+    from ...store.database import default_store_dir, seed_paths, staged_store
+
+    directory = Path(args.store).expanduser() if args.store else default_store_dir()
+    paths: list[str | Path] = [*(seed_paths() if args.store is None else []), *args.paths]
+    with staged_store(directory, replace=True) as store:
+        report = _ingest(paths, store, emit)
+    return report, store
+
+
+def _emitter(*, json_lines: bool):
+    def emit(outcome: FileOutcome) -> None:
+        for warning in outcome.warnings:
+            print_warning(warning)
+        if outcome.error is not None:
+            print_error(outcome.error)
+        elif json_lines:
+            for project in outcome.projects:
+                print_json(project.to_dict())
+            sys.stdout.flush()
+
+    return emit
+
+
+def _print_summary(report: IngestReport, store: Store) -> None:
+    read = len(report.files) - len(report.failed)
+    line = (
+        f"读取 {read} 个文件（{len(report.projects)} 个项目，{report.indicator_count} 条指标）："
+        f"新增 {report.added} 个项目，跳过 {report.skipped} 个已有项目"
+    )
+    if report.replaced:
+        line += f"，替换 {report.replaced} 个旧版本"
+    if report.failed:
+        line += f"；{len(report.failed)} 个文件失败"
+    print(line)
+    print(f"存储 {store.directory}：共 {store.project_count()} 个项目，{store.indicator_count()} 条指标")

@@ -1,0 +1,326 @@
+"""The SQLite store: round trip, dedup, revision, manifest, versions, crashes and concurrent readers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import StoreError
+from assistant.records.schema import Indicator, ParsedValue, Project
+from assistant.store import database
+from assistant.store.database import (
+    DB_NAME,
+    MANIFEST_NAME,
+    SCHEMA_VERSION,
+    AddResult,
+    Store,
+    default_store_dir,
+    open_default_store,
+    staged_store,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_project(name: str, n: int = 3, *, source: str = "a.txt", location: str = "", **fields) -> Project:
+    """A project with ``n`` indicators whose parsed values vary (flags, None bounds, units)."""
+    indicators = tuple(
+        Indicator(
+            level1="产出指标",
+            level2="数量指标",
+            name=f"{name}指标{i}",
+            value=f"≥{i}%",
+            parsed=ParsedValue("number", "≥", float(i), None, "%", ("DOUBLED",) if i == 1 else ()),
+            explain="说明" if i == 0 else None,
+            period_value=None,
+            location=f"行 {i + 2}",
+        )
+        for i in range(n)
+    )
+    return Project(name=name, indicators=indicators, source=source, location=location or name, **fields)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "store")
+
+
+def test_round_trip_keeps_every_field_and_ingest_order(store: Store) -> None:
+    projects = [
+        make_project("乙项目", 2, code="C-1", department="区教育局", year=2022, budget_wan=12.5, goal="目标"),
+        make_project("甲项目", 0),
+        make_project("丙项目", 4, source="b.xlsx", location="Sheet1"),
+        Project(
+            name="空值项目",
+            indicators=(Indicator("满意度指标", "服务对象满意度指标", "满意度", "", ParsedValue("empty")),),
+        ),
+    ]
+    assert store.add_projects(projects) == AddResult(added=4, skipped=0)
+    assert store.projects() == projects
+    assert Store.open(store.directory).projects() == projects  # a fresh instance reads the same
+    assert (store.project_count(), store.indicator_count()) == (4, 7)
+
+
+def test_reingesting_adds_nothing_and_keeps_the_revision(store: Store) -> None:
+    projects = [make_project("甲"), make_project("乙")]
+    store.add_projects(projects)
+    revision = store.revision
+    assert store.add_projects(projects) == AddResult(added=0, skipped=2)
+    assert store.revision == revision
+    assert store.project_count() == 2
+
+
+def test_duplicates_inside_one_call_are_skipped(store: Store) -> None:
+    assert store.add_projects([make_project("甲"), make_project("甲")]) == AddResult(added=1, skipped=1)
+
+
+def test_a_corrected_table_replaces_its_earlier_reading(store: Store) -> None:
+    store.add_projects([make_project("甲", 2), make_project("乙", 2)])
+    corrected = make_project("甲", 3)  # same source, place and name; one more row
+    assert store.add_projects([corrected]) == AddResult(added=1, skipped=0, replaced=1)
+    names = [p.name for p in store.projects()]
+    assert names == ["乙", "甲"] and store.projects()[1] == corrected
+    assert store.indicator_count() == 5
+
+
+def test_same_place_in_one_call_and_other_years_are_both_kept(store: Store) -> None:
+    twins = [make_project("甲", 1, location="Sheet1"), make_project("甲", 2, location="Sheet1")]
+    assert store.add_projects(twins).added == 2
+    other_year = make_project("甲", 1, location="Sheet1", year=2023)
+    assert store.add_projects([other_year]) == AddResult(added=1, skipped=0, replaced=0)
+    assert store.project_count() == 3
+
+
+def test_revision_and_manifest_follow_each_write(store: Store) -> None:
+    assert store.revision == 0
+    store.add_projects([make_project("甲")])
+    store.add_projects([make_project("乙", 2)])
+    assert store.revision == 2
+    manifest = json.loads((store.directory / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest["revision"] == 2 and manifest["projects"] == 2 and manifest["indicators"] == 5
+    assert manifest["schema_version"] == SCHEMA_VERSION and manifest["created_by"].startswith("perf-target")
+    assert manifest == store.manifest()
+    assert store.state_key == f"{store.store_id}:2"
+    leftovers = [p.name for p in store.directory.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_a_stale_manifest_is_repaired_on_open(store: Store) -> None:
+    store.add_projects([make_project("甲")])
+    path = store.directory / MANIFEST_NAME
+    stale = {**json.loads(path.read_text(encoding="utf-8")), "revision": 0, "projects": 0}
+    path.write_text(json.dumps(stale), encoding="utf-8")  # as if killed between commit and manifest
+    reopened = Store.open(store.directory)
+    assert json.loads(path.read_text(encoding="utf-8"))["revision"] == 1 == reopened.revision
+
+
+def test_another_schema_version_says_how_to_rebuild(store: Store) -> None:
+    with sqlite3.connect(store.directory / DB_NAME) as con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    (store.directory / MANIFEST_NAME).unlink()
+    with pytest.raises(StoreError, match=r"版本为 99.*assistant ingest --rebuild"):
+        Store.open(store.directory)
+
+
+def test_a_manifest_of_another_version_is_refused(store: Store) -> None:
+    path = store.directory / MANIFEST_NAME
+    path.write_text(json.dumps({"schema_version": 7, "created_by": "future 9.0"}), encoding="utf-8")
+    with pytest.raises(StoreError, match=r"版本为 7（由 future 9.0 创建）.*--rebuild"):
+        Store.open(store.directory)
+
+
+def test_corrupt_missing_and_misplaced_stores_are_clear_errors(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / DB_NAME).write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="无法读取"):
+        Store.open(corrupt)
+    with pytest.raises(StoreError, match="不存在"):
+        Store.open(tmp_path / "missing", create=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="不是文件夹"):
+        Store.open(tmp_path / "file")
+
+
+def test_projects_is_cached_per_revision_and_sees_other_writers(store: Store) -> None:
+    store.add_projects([make_project("甲")])
+    first = store.projects()
+    assert store.projects()[0] is first[0]  # cached
+    Store.open(store.directory).add_projects([make_project("乙")])  # another writer
+    assert [p.name for p in store.projects()] == ["甲", "乙"]
+
+
+def test_a_failed_write_leaves_the_store_unchanged(store: Store) -> None:
+    store.add_projects([make_project("甲")])
+
+    def explode():
+        yield make_project("乙")
+        raise RuntimeError("reader crashed mid-stream")
+
+    with pytest.raises(RuntimeError):
+        store.add_projects(explode())
+    assert [p.name for p in store.projects()] == ["甲"] and store.revision == 1
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from store.test_database import make_project
+    from assistant.store.database import Store, _CHUNK
+    store = Store.open({directory!r})
+    mode = sys.argv[1]
+    if mode == "hang":
+        def stream():
+            for i in range(_CHUNK + 100):
+                yield make_project(f"新{{i}}", 5)
+            print("mid", flush=True)  # one chunk inserted, the transaction still open
+            time.sleep(60)
+        store.add_projects(stream())
+    else:
+        for batch in range(int(mode)):
+            store.add_projects([make_project(f"批{{batch}}-{{i}}", 3) for i in range(20)])
+    """
+)
+
+
+def _writer(directory: Path, mode: str) -> subprocess.Popen[str]:
+    script = _WRITER.format(tests=str(ROOT / "tests"), directory=str(directory))
+    return subprocess.Popen(
+        [sys.executable, "-c", script, mode], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_a_killed_writer_leaves_the_previous_contents(store: Store) -> None:
+    store.add_projects([make_project("旧", 2)])
+    writer = _writer(store.directory, "hang")
+    assert writer.stdout is not None
+    line = writer.stdout.readline()
+    assert line.strip() == "mid", writer.stderr.read() if writer.stderr else ""
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(10)
+    reopened = Store.open(store.directory)
+    assert [p.name for p in reopened.projects()] == ["旧"]
+    assert reopened.revision == 1 and reopened.indicator_count() == 2
+    assert reopened.add_projects([make_project("新")]).added == 1  # and it is still writable
+
+
+def test_readers_see_whole_batches_while_another_process_writes(store: Store) -> None:
+    batches = 25
+    writer = _writer(store.directory, str(batches))
+    errors: list[BaseException] = []
+    seen: set[int] = set()
+
+    def read_until_done() -> None:
+        reader = Store.open(store.directory)
+        try:
+            while True:
+                done = writer.poll() is not None
+                projects = reader.projects()
+                assert len(projects) % 20 == 0, len(projects)  # never half a transaction
+                assert all(len(p.indicators) == 3 for p in projects)
+                seen.add(len(projects))
+                if done:
+                    return
+        except BaseException as exc:  # surfaced in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read_until_done) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert writer.wait(60) == 0, writer.stderr.read() if writer.stderr else ""
+    assert not errors, errors
+    assert store.project_count() == batches * 20 and max(seen) == batches * 20
+    assert len(seen) > 2  # the readers really overlapped with the writes
+
+
+def test_staged_store_installs_only_on_success(tmp_path: Path) -> None:
+    target = tmp_path / "built"
+    with pytest.raises(RuntimeError), staged_store(target) as staged:
+        staged.add_projects([make_project("甲")])
+        raise RuntimeError("build failed")
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+    with staged_store(target) as staged:
+        staged.add_projects([make_project("甲")])
+    assert staged.directory == target and Store.open(target).project_count() == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["built"]
+
+
+def test_staged_store_replace_swaps_a_store_but_never_a_foreign_folder(tmp_path: Path) -> None:
+    target = tmp_path / "store"
+    Store.open(target).add_projects([make_project("旧")])
+    with staged_store(target, replace=True) as staged:
+        staged.add_projects([make_project("新")])
+    assert [p.name for p in Store.open(target).projects()] == ["新"]
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("重要")
+    with pytest.raises(StoreError, match="不是存储文件夹"), staged_store(foreign, replace=True):
+        pass
+    assert (foreign / "keep.txt").read_text() == "重要"
+
+
+def test_default_store_dir_honours_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ASSISTANT_STORE", str(tmp_path / "x"))
+    assert default_store_dir() == tmp_path / "x"
+    monkeypatch.delenv("ASSISTANT_STORE")
+    assert default_store_dir() == ROOT / "corpus" / "store"
+
+
+def _fake_seeds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, broken: bool = False) -> None:
+    seeds = tmp_path / "raw"
+    seeds.mkdir()
+    for name in ("000_a.txt", "001_b.txt"):
+        (seeds / name).write_text("x", encoding="utf-8")
+    monkeypatch.setattr(database, "SEEDS_DIR", seeds)
+    monkeypatch.setenv("ASSISTANT_STORE", str(tmp_path / "default"))
+
+    def reader(path: Path) -> list[Project]:
+        if broken and path.name.startswith("001"):
+            raise ValueError("layout not understood")
+        return [make_project(path.stem, 2, source=path.name)]
+
+    import assistant.ingest
+
+    monkeypatch.setattr(assistant.ingest, "read_document", reader)
+
+
+def test_default_store_is_built_from_the_seeds_on_first_use(monkeypatch, tmp_path: Path) -> None:
+    _fake_seeds(monkeypatch, tmp_path)
+    store = Store.open()
+    assert store.directory == tmp_path / "default"
+    assert [p.source for p in store.projects()] == ["000_a.txt", "001_b.txt"]
+    assert open_default_store().revision == store.revision  # second use: opened, not rebuilt
+
+
+def test_a_failed_default_build_leaves_no_store(monkeypatch, tmp_path: Path) -> None:
+    _fake_seeds(monkeypatch, tmp_path, broken=True)
+    with pytest.raises(StoreError, match="001_b.txt.*layout not understood"):
+        open_default_store()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+@pytest.mark.slow
+def test_reading_100k_indicators_is_fast(store: Store) -> None:
+    projects = [make_project(f"项目{i}", 50) for i in range(2000)]
+    started = time.perf_counter()
+    store.add_projects(projects)
+    write_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    read = Store.open(store.directory).projects()
+    read_seconds = time.perf_counter() - started
+    assert sum(len(p.indicators) for p in read) == 100_000
+    print(f"100k indicators: write {write_seconds:.2f}s, read {read_seconds:.2f}s")
+    assert read_seconds < 2.0  # ~0.4 s measured; slack for a busy shared machine
