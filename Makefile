@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 	$(BIN)/assistant models build
-	$(BIN)/assistant store build
+	$(BIN)/assistant store
 
 run: install
 	$(BIN)/assistant serve

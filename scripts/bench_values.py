@@ -46,7 +46,11 @@ def songgang_values(directory: Path) -> Iterator[str]:
             for row in sheet.iter_rows(values_only=True):
                 if column is None:
                     column = next(
-                        (i for i, c in enumerate(row) if isinstance(c, str) and c.strip() in ("目标值", "指标值")),
+                        (
+                            i
+                            for i, c in enumerate(row)
+                            if isinstance(c, str) and c.strip() in ("目标值", "指标值")
+                        ),
                         None,
                     )
                 elif column < len(row) and row[column] is not None:

@@ -29,6 +29,7 @@ FIELD_LABELS: dict[FormField, tuple[str, ...]] = {
         "单位名称",
         "部门名称",
         "一级预算单位",
+        "填报单位",
     ),
     "year": ("预算年度", "年度", "项目年度", "年份"),
     "budget": (
@@ -54,6 +55,7 @@ _INLINE_LABEL = re.compile(r"([\u4e00-\u9fff]{2,8}(?:[（(][^）)]{0,16}[）)])?
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _MONEY_MENTION = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)")
 _YEAR = re.compile(r"(20\d\d)\s*年?")
+_UNIT_DECLARED = re.compile(r"(?:^|[\s（(])(?:金额)?单位\s*[:：]\s*(万元|元)")
 
 YUAN_PER_WAN = 10_000.0
 # A 万元 amount this large (1亿元) for one project line is far likelier a 元 figure typed under a
@@ -169,7 +171,8 @@ def read_form(rows: Sequence[Sequence[str]], evidence: str = "") -> FormFields:
 
     A label's value is the next cell to its right that is neither empty, a copy of the label (a
     merged label cell) nor another label; ``label：value`` inside one cell works too. A year printed
-    in a title (``2023年度项目支出绩效目标表``) is used when no 年度 field exists. ``evidence`` is
+    in a title (``2023年度项目支出绩效目标表``) is used when no 年度 field exists, and a declared
+    ``单位：元`` applies to a budget label without its own unit. ``evidence`` is
     the table's text, used to tell 元 from 万元 (see :func:`money_to_wan`).
 
     Example:
@@ -178,6 +181,7 @@ def read_form(rows: Sequence[Sequence[str]], evidence: str = "") -> FormFields:
     """
     found: dict[FormField, tuple[int, str, str | None]] = {}  # field → (rank, value, unit)
     title_year: int | None = None
+    declared_unit: str | None = None  # "单位：元" printed above the table
 
     def keep(field: FormField, rank: int, value: str, unit: str | None) -> None:
         if value and (field not in found or rank < found[field][0]):
@@ -193,6 +197,9 @@ def read_form(rows: Sequence[Sequence[str]], evidence: str = "") -> FormFields:
                 continue
             for field, rank, value, unit in _inline_pairs(cell):
                 keep(field, rank, value, unit)
+            declared = _UNIT_DECLARED.search(cell)
+            if declared and declared_unit is None:
+                declared_unit = declared.group(1)
             if title_year is None and "绩效" in cell and len(cell) <= 60:
                 title_year = parse_year(cell)
 
@@ -201,7 +208,8 @@ def read_form(rows: Sequence[Sequence[str]], evidence: str = "") -> FormFields:
 
     budget_wan, assumed_yuan = (None, False)
     if "budget" in found:
-        budget_wan, assumed_yuan = money_to_wan(found["budget"][1], found["budget"][2], evidence)
+        _rank, amount, unit = found["budget"]
+        budget_wan, assumed_yuan = money_to_wan(amount, unit or declared_unit, evidence)
     year_text = text("year")
     return FormFields(
         name=text("name"),

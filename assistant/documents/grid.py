@@ -19,6 +19,7 @@ from ..errors import IngestError, IngestWarning
 from ..records.schema import Project
 from .form import FormFields, label_of, read_form
 from .header_table import (
+    SYNONYMS,
     ColumnMap,
     TableRow,
     is_subheader,
@@ -29,6 +30,8 @@ from .header_table import (
 
 _NOTE = re.compile(r"^(备注|注[:：]|说明[:：]|填报说明|填表说明)")
 _INLINE_NAME = re.compile(r"^[^:：]{0,6}项目名称\s*[:：]")
+# Every header row names its 三级指标 column with one of these; rows without them skip the full check.
+_HEADER_HINT = re.compile("|".join(sorted(SYNONYMS["name"], key=len, reverse=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +135,7 @@ def _segments(grid: Grid) -> list[_Segment]:
         data: list[TableRow] = []
         while j < len(rows):
             row = rows[j]
-            if j not in text_rows:
+            if j not in text_rows and _HEADER_HINT.search("\x1f".join(row)):
                 again = match_header(row)
                 if again is not None:
                     if again.columns != header_columns:
@@ -141,7 +144,7 @@ def _segments(grid: Grid) -> list[_Segment]:
                     if j < len(rows) and is_subheader(again, row, rows[j]):
                         j += 1
                     continue
-            if _names_project(row):
+            if "项目名称" in "\x1f".join(row) and _names_project(row):
                 break  # the next project's form starts here
             j += 1
             if _is_note(row):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from ..records.build import make_indicator
@@ -197,7 +198,8 @@ def match_header(cells: Sequence[str]) -> ColumnMap | None:
 
 def describe_columns(cells: Sequence[str]) -> str:
     """The reason to give when a header row lacks the required columns."""
-    found = "、".join(f"“{cell}”" for cell in cells if cell) or "（空）"
+    shown = [" ".join(cell.split())[:30] for cell in cells if cell.strip()]
+    found = "、".join(f"“{cell}”" for cell in shown[:20]) + ("…" if len(shown) > 20 else "") or "（空）"
     return f"缺少指标列：需要 {REQUIRED_HEADERS}；找到的列：{found}"
 
 
@@ -252,6 +254,9 @@ def compose_value(columns: ColumnMap, cells: Sequence[str]) -> str:
     return value
 
 
+_PROJECT_ROLES: tuple[Role, ...] = ("code", "department", "year", "budget", "goal")
+
+
 @dataclass(slots=True)
 class _Group:
     """A project being assembled from rows (mutable while reading, frozen into a Project after)."""
@@ -284,10 +289,12 @@ def rows_to_projects(
     groups: dict[str, _Group] = {}
     current_project = ""
     level1 = level2 = ""
+    split_value = "symbol" in columns.columns or "unit" in columns.columns
+    project_roles = [role for role in _PROJECT_ROLES if role in columns.columns]
     for row in rows:
         cells = row.cells
         name = columns.get(cells, "name")
-        value = compose_value(columns, cells)
+        value = compose_value(columns, cells) if split_value else columns.get(cells, "value")
         explain = columns.get(cells, "explain")
         period = columns.get(cells, "period_value")
         project = columns.get(cells, "project")
@@ -300,7 +307,7 @@ def rows_to_projects(
         if group is None:
             group = groups[key] = _Group(key, row.index, row.index)
         group.last = row.index
-        for role in ("code", "department", "year", "budget", "goal"):
+        for role in project_roles:
             cell = columns.get(cells, role)
             if cell and role not in group.cells:
                 group.cells[role] = cell
@@ -315,15 +322,19 @@ def rows_to_projects(
     return [_to_project(group, columns, form, source, locate, evidence) for group in groups.values()]
 
 
+_level1 = lru_cache(maxsize=512)(normalise_level1)
+_level2 = lru_cache(maxsize=512)(normalise_level2)
+
+
 def _inherit_levels(cell1: str, cell2: str, prev1: str, prev2: str) -> tuple[str, str]:
     """Fill blank 一级/二级 cells from the previous row (merged cells that lost their copies); a new
     一级 label starts a new block, so its blank 二级 is not inherited."""
     if cell1:
-        same_block = normalise_level1(cell1) == normalise_level1(prev1)
+        same_block = _level1(cell1) == _level1(prev1)
         return cell1, cell2 or (prev2 if same_block else "")
     level2 = cell2 or prev2
-    parent = parent_of(normalise_level2(level2))
-    inherited = normalise_level1(prev1)
+    parent = parent_of(_level2(level2))
+    inherited = _level1(prev1)
     if not cell2 or parent is None or inherited in (parent, "成本指标"):
         return prev1, level2
     return "", level2  # make_indicator infers the 一级 from the 二级 label

@@ -47,7 +47,10 @@ def read_html(path: str | Path) -> list[Project]:
         raise IngestError(path.name, f"无法解析 HTML：{describe_error(error)}") from None
     builder = GridBuilder()
     counter = [0]
-    _walk(soup, builder, counter)
+    try:
+        _walk(soup, builder, counter)
+    except RecursionError:
+        raise IngestError(path.name, "HTML 嵌套层级过深，无法解析") from None
     result = grid_to_projects(builder.build(), source=path.name, fallback_name=path.stem)
     if result.projects:
         warn_about(path.name, result)

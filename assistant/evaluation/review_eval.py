@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engines.review.learned import VaguenessModel
 from ..errors import InputError
 from ..records.build import make_indicator
 from ..records.schema import Indicator, Project
@@ -99,7 +100,9 @@ def load_labels(path: str | Path) -> list[GoldRow]:
             continue
         try:
             data = json.loads(line)
-            reasons = tuple(GoldReason(r["code"], int(r["start"]), int(r["end"])) for r in data.get("reasons", []))
+            reasons = tuple(
+                GoldReason(r["code"], int(r["start"]), int(r["end"])) for r in data.get("reasons", [])
+            )
             kind = data.get("kind", "synthetic")
             if kind == "seed":
                 key: tuple[str, ...] = ("line", data["source"], str(data["line"]), str(data["index_on_line"]))
@@ -371,10 +374,14 @@ def rule_sheet_system(path: str | Path) -> System:
 
 def review_to_prediction(review: object) -> Prediction:
     """Turn an :class:`~assistant.records.schema.IndicatorReview` into a :class:`Prediction`."""
+    from ..engines.review.lexicon import DEFECT_CODES
+
     label = getattr(review, "label", "clear")
-    reasons = [r for r in getattr(review, "reasons", ()) if r.field == "value"]
+    defect = label in DEFECT_LABELS
+    # codes and spans of the defect reasons only (warnings such as BINARY/MULTI are not claims of vagueness)
+    reasons = [r for r in getattr(review, "reasons", ()) if defect and r.field == "value" and r.code in DEFECT_CODES]
     return Prediction(
-        label in DEFECT_LABELS,
+        defect,
         frozenset(r.code for r in reasons),
         tuple((r.start, r.end) for r in reasons),
         detail=";".join(f"{r.code}[{r.start}:{r.end}]" for r in getattr(review, "reasons", ())),
@@ -525,28 +532,33 @@ class ReviewEvaluation:
     def report(self, *, verbose: bool = False) -> str:
         return format_report(self.results, self.items, notes=self.notes, verbose=verbose)
 
+    def to_dict(self) -> dict[str, object]:
+        """The metrics as plain data (for ``--json``)."""
 
-def analyse_system() -> System:
-    """The rule layer alone, straight from :func:`assistant.engines.review.rules.analyse`."""
-    from ..engines.review.rules import analyse
+        def score(s: Score) -> dict[str, float | int]:
+            return {
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+                "f1": round(s.f1, 4),
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+            }
 
-    def predict(items: Sequence[EvalItem]) -> list[Prediction]:
-        out = []
-        for item in items:
-            ind = item.indicator
-            analysis = analyse(ind.name, ind.value, ind.level2, explain=ind.explain)
-            hits = [h for h in analysis.hits if h.field == "value" and h.severity in ("block", "weak", "soft")]
-            out.append(
-                Prediction(
-                    bool(hits),
-                    frozenset(h.code for h in hits),
-                    tuple((h.start, h.end) for h in hits),
-                    detail=";".join(f"{h.code}[{h.start}:{h.end}]{h.severity}" for h in analysis.hits),
-                )
-            )
-        return out
-
-    return System("rules only", predict)
+        return {
+            "rows": sum(1 for i in self.items if i.gold.label != "na"),
+            "notes": self.notes,
+            "systems": [
+                {
+                    "name": r.name,
+                    "defects": score(r.defects),
+                    "by_source": {k: score(v) for k, v in r.by_kind.items()},
+                    "spans": score(r.spans) if r.spans is not None else None,
+                    "codes": {k: score(v) for k, v in r.codes.items()},
+                }
+                for r in self.results
+            ],
+        }
 
 
 def evaluate_review(
@@ -556,12 +568,15 @@ def evaluate_review(
     synthetic_path: str | Path | None = SYNTHETIC_PATH,
     songgang_dir: str | Path | None = None,
     with_model: bool = True,
+    ablation: bool = False,
 ) -> ReviewEvaluation:
     """Run every system on the joined gold rows (seeds + songgang if present) and the synthetic cases."""
     from . import train_review as tr
 
     notes: list[str] = []
     labels = load_labels(labels_path)
+    if songgang_dir is not None and not Path(songgang_dir).is_dir():
+        raise InputError(f"songgang 文件夹不存在：{songgang_dir}")
     folder = Path(songgang_dir) if songgang_dir is not None else tr.shared_songgang_dir()
     projects = tr.corpus_projects(store_dir, include_songgang=False)
     if folder is not None and folder.is_dir():
@@ -578,7 +593,9 @@ def evaluate_review(
             except IngestError as exc:
                 notes.append(f"无法读取 {path.name}：{exc.reason}")
     else:
-        notes.append("未找到 songgang 工作簿（../shared/data/songgang）：只评估种子文档与合成样例，规则表基线跳过")
+        notes.append(
+            "未找到 songgang 工作簿（../shared/data/songgang）：只评估种子文档与合成样例，规则表基线跳过"
+        )
     joined = join_labels(projects, labels)
     kinds_present = {p.source for p in projects}
     missing = [m for m in joined.missing if m.source in kinds_present]
@@ -606,28 +623,42 @@ def evaluate_review(
         systems.append(rule_sheet_system(sheet))
     else:
         notes.append(f"规则表 {RULE_SHEET_NAME} 不存在：跳过基线")
-    systems.append(analyse_system())
 
+    from ..engines.review.reviewer import Reviewer
+
+    rules_only = Reviewer(model=None)
+    systems.append(reviewer_system("rules only", lambda _doc: rules_only))
     if with_model:
         examples = tr.gather_examples(projects, gold_index(labels))
         vectors = tr.load_word_vectors()
         documents = sorted({i.document for i in items if i.gold.kind != "synthetic"})
-        fold_models: dict[str | None, object] = {None: tr.train_model(examples, vectors)}
+        folds: dict[str | None, VaguenessModel] = {None: tr.train_model(examples, vectors)}
         for doc in documents:
-            fold_models[doc] = tr.train_model(examples, vectors, exclude_sources=[doc])
+            folds[doc] = tr.train_model(examples, vectors, exclude_sources=[doc])
         notes.append(
-            f"模型按文档留一法评估（{len(documents)} 折）；合成样例用全部文档训练的模型；训练样本 "
-            f"{len(examples)} 条（人工标注 {sum(e.gold for e in examples)} 条）"
+            f"模型按文档留一法评估（{len(documents)} 折：每个文档由未见过它的模型打分）；合成样例由全部文档训练的模型打分；"
+            f"训练样本 {len(examples)} 条（人工标注 {sum(e.gold for e in examples)} 条，弱标注 {sum(not e.gold for e in examples)} 条）"
         )
-        systems.append(model_system("model only (leave-one-document-out)", fold_models.__getitem__))
-        disjoint: dict[str | None, object] = {None: fold_models[None]}
-        for doc in documents:
-            values = [i.indicator.value for i in items if i.document == doc]
-            disjoint[doc] = tr.train_model(examples, vectors, exclude_sources=[doc], exclude_values=values)
-        systems.append(model_system("model only (LODO, unseen values only in training)", disjoint.__getitem__))
-        plain: dict[str | None, object] = {None: tr.train_model(examples, None)}
-        for doc in documents:
-            plain[doc] = tr.train_model(examples, None, exclude_sources=[doc])
-        systems.append(model_system("model only, no word vectors (LODO)", plain.__getitem__))
+        reviewers = {doc: Reviewer(model=model) for doc, model in folds.items()}
+        systems.append(reviewer_system("rules + model", reviewers.__getitem__))
+        systems.append(model_system("model only", folds.__getitem__))
+        if ablation:
+            plain = {
+                doc: tr.train_model(examples, None, exclude_sources=[doc] if doc else []) for doc in folds
+            }
+            plain_reviewers = {doc: Reviewer(model=model) for doc, model in plain.items()}
+            systems.append(reviewer_system("rules + model without word vectors", plain_reviewers.__getitem__))
+            systems.append(model_system("model only, without word vectors", plain.__getitem__))
+            disjoint: dict[str | None, VaguenessModel] = {None: folds[None]}
+            for doc in documents:
+                values = [i.indicator.value for i in items if i.document == doc]
+                disjoint[doc] = tr.train_model(
+                    examples, vectors, exclude_sources=[doc], exclude_values=values
+                )
+            disjoint_reviewers = {doc: Reviewer(model=model) for doc, model in disjoint.items()}
+            systems.append(
+                reviewer_system("rules + model, value-disjoint training", disjoint_reviewers.__getitem__)
+            )
+            systems.append(model_system("model only, value-disjoint training", disjoint.__getitem__))
     results = [score_system(system, items) for system in systems]
     return ReviewEvaluation(items, results, notes)

@@ -203,7 +203,9 @@ class RuleSheetBaseline:
             if kind == "row_cells":
                 cells = [indicator.name, indicator.value] + ([indicator.explain] if explain_column else [])
                 if any(_empty(c) for c in cells):
-                    found.append(RuleHit(rule.id, rule.comment, "value" if _empty(indicator.value) else "name"))
+                    found.append(
+                        RuleHit(rule.id, rule.comment, "value" if _empty(indicator.value) else "name")
+                    )
                 continue
             if kind not in ("value", "name", "explain"):
                 continue

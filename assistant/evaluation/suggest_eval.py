@@ -82,7 +82,9 @@ class Row:
     label: str = "clear"
 
 
-def load_projects(store: str | None = None, songgang: Path | None = None, seeds: Path = SEEDS_DIR) -> list[Project]:
+def load_projects(
+    store: str | None = None, songgang: Path | None = None, seeds: Path = SEEDS_DIR
+) -> list[Project]:
     """The evaluation corpus: a store's projects, or the seeds plus the songgang workbooks."""
     if store:
         from assistant.store.database import Store
@@ -174,7 +176,9 @@ def _suggestion_rows(suggestions: Sequence[Any]) -> list[Row]:
 class Evaluator:
     """Runs configurations over one corpus (shared snapshot, embedders and reviewer)."""
 
-    def __init__(self, projects: Sequence[Project], *, folds: int = 5, embedders: dict[str, Any] | None = None):
+    def __init__(
+        self, projects: Sequence[Project], *, folds: int = 5, embedders: dict[str, Any] | None = None
+    ):
         from assistant.engines.suggest.corpus import Corpus
         from assistant.engines.suggest.review import default_reviewer
 
@@ -266,7 +270,9 @@ class Evaluator:
                     c.confidence = min(1.0, used / max(len(corpus), 1))
                     candidates.append(c)
             draft = draft_of(corpus.projects[i])
-            tables[i] = tuple(_suggestion_rows(suggester.assemble(list(candidates), draft, k)) for k in (5, 10, None))
+            tables[i] = tuple(
+                _suggestion_rows(suggester.assemble(list(candidates), draft, k)) for k in (5, 10, None)
+            )
         return tables  # type: ignore[return-value]
 
     def _copy_bm25(self, config: Config) -> dict[int, tuple[list[Row], list[Row], list[Row]]]:
@@ -288,7 +294,9 @@ class Evaluator:
                     row = corpus.rows[r]
                     rng = None
                     if row.parsed.low is not None:
-                        rng = ValueRange(row.parsed.comparator, row.parsed.low, row.parsed.high, row.parsed.unit)
+                        rng = ValueRange(
+                            row.parsed.comparator, row.parsed.low, row.parsed.high, row.parsed.unit
+                        )
                     review = self.reviewer.review_indicator(
                         _indicator(row.level1, row.level2, row.name, row.value), corpus.projects[p]
                     )
@@ -366,12 +374,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``assistant eval suggest`` / ``scripts/eval_suggest.py``."""
     parser.add_argument("--store", help="evaluate over this store instead of the seeds + songgang workbooks")
     parser.add_argument("--songgang", type=Path, default=None, help="folder of the songgang workbooks")
-    parser.add_argument("--embedder", default=None, help="the (domain-tuned) embedder; default: the shipped one")
-    parser.add_argument("--untuned-embedder", default=None, help="the embedder before domain tuning (ablation)")
+    parser.add_argument(
+        "--embedder", default=None, help="the (domain-tuned) embedder; default: the shipped one"
+    )
+    parser.add_argument(
+        "--untuned-embedder", default=None, help="the embedder before domain tuning (ablation)"
+    )
     parser.add_argument("--only", default=None, help="comma-separated substrings: run only matching systems")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print one JSON object per system")
-    parser.add_argument("--train-out", type=Path, default=None, help="also train the ranker on all projects and save it here")
+    parser.add_argument(
+        "--train-out", type=Path, default=None, help="also train the ranker on all projects and save it here"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

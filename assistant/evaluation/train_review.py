@@ -86,7 +86,9 @@ def shared_songgang_dir() -> Path | None:
 
 def songgang_workbooks(folder: Path) -> list[Path]:
     """The 申报表 exports of the folder (the rule sheet 审核口径模板.xlsx excluded)."""
-    return sorted(p for p in folder.glob("*.xlsx") if "审核口径" not in p.name and not p.name.startswith("~$"))
+    return sorted(
+        p for p in folder.glob("*.xlsx") if "审核口径" not in p.name and not p.name.startswith("~$")
+    )
 
 
 def corpus_projects(store_dir: str | Path | None = None, *, include_songgang: bool = True) -> list[Project]:
@@ -163,7 +165,13 @@ def gather_examples(
             if label_text is not None:
                 if label_text not in ("clear", "vague", "malformed"):
                     continue
-                entry = (indicator.name, indicator.value, indicator.level2, int(label_text in DEFECT_LABELS), True)
+                entry = (
+                    indicator.name,
+                    indicator.value,
+                    indicator.level2,
+                    int(label_text in DEFECT_LABELS),
+                    True,
+                )
             else:
                 if weak is None:
                     continue

@@ -7,6 +7,7 @@ Real tables write the same slot many ways: "效果指标", OCR-doubled "产产�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 LEVEL2 = (
@@ -48,6 +49,7 @@ def _clean(label: str) -> str:
     return _DOUBLED_HEAD.sub(r"\1", text)
 
 
+@lru_cache(maxsize=4096)
 def normalise_level1(label: str) -> str:
     """Map a 一级 label to 产出指标/效益指标/满意度指标/成本指标, or return it cleaned when unknown.
 
@@ -71,6 +73,7 @@ def normalise_level1(label: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def normalise_level2(label: str) -> str:
     """Map a 二级 label to the DOMAIN.md vocabulary, or return it cleaned when unknown.
 

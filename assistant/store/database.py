@@ -48,6 +48,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -317,7 +318,9 @@ class Store:
                     manifest = _manifest_data(con)
                     con.execute("COMMIT")
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    if con.in_transaction:  # SQLite may already have rolled back (I/O error)
+                        with contextlib.suppress(sqlite3.Error):
+                            con.execute("ROLLBACK")
                     raise
                 if result.added or result.replaced:
                     _write_json_atomic(self._directory / MANIFEST_NAME, manifest)
@@ -617,6 +620,7 @@ def staged_store(directory: str | Path, *, replace: bool = False) -> Iterator[St
         )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_builds(target)
         staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
         staging.chmod(0o755)  # mkdtemp makes 0700; the installed store is an ordinary folder
     except OSError as exc:
@@ -628,6 +632,16 @@ def staged_store(directory: str | Path, *, replace: bool = False) -> Iterator[St
         store._directory = target
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned_builds(target: Path, max_age_seconds: float = 3600.0) -> None:
+    """Delete staging folders left by killed builds (older than an hour, so not a build in progress)."""
+    cutoff = time.time() - max_age_seconds
+    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if leftover.is_dir() and leftover.stat().st_mtime < cutoff:
+                    shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _is_replaceable(path: Path) -> bool:

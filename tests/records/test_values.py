@@ -34,6 +34,8 @@ GOLDEN: list[tuple[str, str, str | None, float | None, float | None, str | None,
     ("≥33次以上", N, "≥", 3, None, "次", ("DOUBLED",)),
     ("≥955个以上", N, "≥", 955, None, "个", ()),  # odd digit run: no sure split, read as written
     ("≥903次及以上", N, "≥", 903, None, "次", ()),
+    ("≥33次", N, "≥", 33, None, "次", ()),  # no redundant suffix: 33 may be real
+    ("达到1111人以上", N, "≥", 1111, None, "人", ()),  # a word comparator is ordinary redundancy
     ("≥90大于等于90%", N, "≥", 90, None, "%", ("DOUBLED",)),
     ("≥90每月90%以上", N, "≥", 90, None, "%", ("DOUBLED",)),
     ("≥4每年4部电教片及以上", N, "≥", 4, None, "部/年", ("DOUBLED",)),
@@ -53,7 +55,15 @@ GOLDEN: list[tuple[str, str, str | None, float | None, float | None, str | None,
     ("培训次数≥4次，培训人数≥600人", N, "≥", 4, None, "次", ("MULTI",)),
     ("会议次数≥2次，参会人数≥200人", N, "≥", 2, None, "次", ("MULTI",)),
     ("对 77 家基层党组织 267 个党支部全覆盖", N, "=", 77, None, "家", ("MULTI",)),
-    ("驻村工作队成员每天补助50元，电话费每月50元，交通费补助每月200元。", N, "=", 50, None, "元/天", ("MULTI",)),
+    (
+        "驻村工作队成员每天补助50元，电话费每月50元，交通费补助每月200元。",
+        N,
+        "=",
+        50,
+        None,
+        "元/天",
+        ("MULTI",),
+    ),
     ("完成全区197个社区换届工作", N, "=", 197, None, "个", ()),
     ("机关有扶贫任务20名同志到村参与扶贫工作", N, "=", 20, None, "名", ()),
     ("考核优秀等次比例不超过总人数的25%", N, "≤", 25, None, "%", ()),
@@ -355,6 +365,19 @@ def test_non_string_input_never_raises(text):
     assert "PARSE_ERROR" not in parsed.flags
 
 
+@pytest.mark.parametrize(
+    "parsed",
+    [
+        ParsedValue(kind="number", comparator="≥", low=float("nan"), unit="%"),
+        ParsedValue(kind="range", low=1.0, high=float("inf")),
+        ParsedValue(kind="deadline", comparator="≤", low=float("inf"), unit="月"),
+        ParsedValue(kind="duration", comparator=None, low=None, unit="天"),
+    ],
+)
+def test_format_value_of_broken_records_is_empty(parsed):
+    assert format_value(parsed) == ""
+
+
 def test_none_and_number_input():
     assert parse_value(None) == ParsedValue(kind="empty")
     assert _fields(parse_value(95)) == ("number", "=", 95.0, None, None, ())
@@ -395,14 +418,14 @@ def _assert_valid(parsed: ParsedValue) -> None:
         assert parsed.low is None and parsed.high is None and parsed.comparator is None
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(st.text())
 def test_any_text_never_raises(text):
     _assert_valid(parse_value(text))
     assert isinstance(format_value(parse_value(text)), str)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(st.lists(st.sampled_from(VALUE_ALPHABET), max_size=14).map("".join))
 def test_value_like_text_never_raises(text):
     _assert_valid(parse_value(text))
@@ -419,7 +442,9 @@ def _same_reading(a: ParsedValue, b: ParsedValue) -> bool:
     return (a.kind, a.comparator, a.low, a.high, a.unit) == (b.kind, b.comparator, b.low, b.high, b.unit)
 
 
-@pytest.mark.parametrize("text", [row[0] for row in GOLDEN if row[1] in CLEAR_KINDS and not set(row[6]) & GLITCHES])
+@pytest.mark.parametrize(
+    "text", [row[0] for row in GOLDEN if row[1] in CLEAR_KINDS and not set(row[6]) & GLITCHES]
+)
 def test_format_round_trip_on_golden(text):
     parsed = parse_value(text)
     again = parse_value(format_value(parsed))
@@ -451,13 +476,33 @@ def test_format_round_trip_on_golden(text):
         ("明显提升", ""),
         ("不适用", ""),
         ("0.054万元", "0.054万元"),
+        ("1-3个月", "1-3个月"),
     ],
 )
 def test_format_value(text, canonical):
     assert format_value(parse_value(text)) == canonical
 
 
-UNITS = ["%", "人", "人次", "次", "个", "件", "户", "万元", "元", "元/人", "万元/个", "元/月", "平方米", "场", "期", "篇", "家", None]
+UNITS = [
+    "%",
+    "人",
+    "人次",
+    "次",
+    "个",
+    "件",
+    "户",
+    "万元",
+    "元",
+    "元/人",
+    "万元/个",
+    "元/月",
+    "平方米",
+    "场",
+    "期",
+    "篇",
+    "家",
+    None,
+]
 NUMBERS = st.one_of(
     st.integers(min_value=0, max_value=10**9).map(float),
     st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False).map(float),
@@ -520,7 +565,12 @@ def test_deadline_round_trip(year, month, day, granularity, comparator):
 
 
 def _seed_cells(seeds_dir: Path) -> list[str]:
-    return [cell for p in sorted(seeds_dir.glob("*.txt")) for line in p.read_text("utf-8").splitlines() for cell in line.split("\t")]
+    return [
+        cell
+        for p in sorted(seeds_dir.glob("*.txt"))
+        for line in p.read_text("utf-8").splitlines()
+        for cell in line.split("\t")
+    ]
 
 
 def test_every_seed_cell_parses(seeds_dir):
@@ -548,6 +598,7 @@ def _songgang_values(workbooks: list[Path]) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_songgang_values_parse_sensibly(songgang_workbooks):
     found = _songgang_values(songgang_workbooks)
     assert len(found) > 1000
@@ -556,7 +607,9 @@ def test_songgang_values_parse_sensibly(songgang_workbooks):
     with_percent = [t for t in found if "%" in t and any(ch.isdigit() for ch in t)]
     assert with_percent and all(parse_value(t).unit == "%" for t in with_percent)
     money = [t for t in found if "不超过" in t and "万" in t]
-    assert money and all(parse_value(t).comparator == "≤" and "万" in (parse_value(t).unit or "") for t in money)
+    assert money and all(
+        parse_value(t).comparator == "≤" and "万" in (parse_value(t).unit or "") for t in money
+    )
     na = [t for t in found if t.strip() == "不适用"]
     assert na and all(parse_value(t).flags == ("NA",) for t in na)
 

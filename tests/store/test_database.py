@@ -216,7 +216,7 @@ def test_a_killed_writer_leaves_the_previous_contents(store: Store) -> None:
 
 
 def test_readers_see_whole_batches_while_another_process_writes(store: Store) -> None:
-    batches = 25
+    batches = 30
     writer = _writer(store.directory, str(batches))
     errors: list[BaseException] = []
     seen: set[int] = set()
@@ -256,6 +256,18 @@ def test_staged_store_installs_only_on_success(tmp_path: Path) -> None:
         staged.add_projects([make_project("甲")])
     assert staged.directory == target and Store.open(target).project_count() == 1
     assert [p.name for p in tmp_path.iterdir()] == ["built"]
+
+
+def test_abandoned_builds_are_cleaned_up_but_recent_ones_kept(tmp_path: Path) -> None:
+    old = tmp_path / ".store.building-killed"
+    recent = tmp_path / ".store.building-running"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / DB_NAME).write_bytes(b"")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    with staged_store(tmp_path / "store"):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.building-running", "store"]
 
 
 def test_staged_store_replace_swaps_a_store_but_never_a_foreign_folder(tmp_path: Path) -> None:
@@ -314,13 +326,15 @@ def test_a_failed_default_build_leaves_no_store(monkeypatch, tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_reading_100k_indicators_is_fast(store: Store) -> None:
-    projects = [make_project(f"项目{i}", 50) for i in range(2000)]
-    started = time.perf_counter()
-    store.add_projects(projects)
-    write_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    read = Store.open(store.directory).projects()
-    read_seconds = time.perf_counter() - started
+    """CPU time, not wall time: the check must hold on a machine shared with other jobs."""
+    rows = make_project("模板", 50).indicators
+    store.add_projects([Project(name=f"项目{i}", indicators=rows, source="big.csv") for i in range(2000)])
+    fresh = Store.open(store.directory)
+    started = time.process_time()
+    read = fresh.projects()
+    cpu_seconds = time.process_time() - started
     assert sum(len(p.indicators) for p in read) == 100_000
-    print(f"100k indicators: write {write_seconds:.2f}s, read {read_seconds:.2f}s")
-    assert read_seconds < 2.0  # ~0.4 s measured; slack for a busy shared machine
+    assert cpu_seconds < 1.5, cpu_seconds  # ~0.45 s measured on the 2-core dev machine
+    started = time.process_time()
+    assert fresh.projects() == read  # cached for the unchanged revision
+    assert time.process_time() - started < 0.1

@@ -141,12 +141,16 @@ class ReviewConfig:
             raise InputError(f"{source}: 未知的键 {', '.join(unknown)}；可用的键：{', '.join(sorted(known))}")
         allow = frozenset(_strings(data.get("allow", []), f"{source}: allow"))
         departments = []
-        for i, entry in enumerate(_list(data.get("department", data.get("departments", [])), f"{source}: department")):
+        for i, entry in enumerate(
+            _list(data.get("department", data.get("departments", [])), f"{source}: department")
+        ):
             where = f"{source}: department[{i}]"
             if not isinstance(entry, Mapping) or not str(entry.get("match") or "").strip():
                 raise InputError(f"{where}: 需要非空的 match（主管部门名称的一部分）")
             departments.append(
-                DepartmentAllow(str(entry["match"]).strip(), frozenset(_strings(entry.get("allow", []), f"{where}.allow")))
+                DepartmentAllow(
+                    str(entry["match"]).strip(), frozenset(_strings(entry.get("allow", []), f"{where}.allow"))
+                )
             )
         terms = []
         raw_terms = data.get("terms", {}) or {}
@@ -154,7 +158,9 @@ class ReviewConfig:
             raise InputError(f"{source}: terms 应是“原因代码 = [词语…]”的表")
         for code, words in raw_terms.items():
             if code not in CUSTOM_TERM_CODES:
-                raise InputError(f"{source}: terms 中的代码“{code}”不可用；可用：{', '.join(sorted(CUSTOM_TERM_CODES))}")
+                raise InputError(
+                    f"{source}: terms 中的代码“{code}”不可用；可用：{', '.join(sorted(CUSTOM_TERM_CODES))}"
+                )
             for word in _strings(words, f"{source}: terms.{code}"):
                 terms.append((word, str(code)))
         suppressions = []
@@ -219,5 +225,5 @@ def _probability(value: Any, where: str) -> float:
 
 def _scope(value: Any, where: str) -> Literal["uncertain", "all"]:
     if value not in ("uncertain", "all"):
-        raise InputError(f"{where}: 应是 \"uncertain\" 或 \"all\"，得到 {value!r}")
+        raise InputError(f'{where}: 应是 "uncertain" 或 "all"，得到 {value!r}')
     return value

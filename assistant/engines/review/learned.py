@@ -53,15 +53,27 @@ _CACHE_LIMIT = 200_000
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACE = re.compile(r"\s+")
+_ANY_DIGIT = re.compile(r"[0-9０-９]")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _HAS_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千]+(?=[个次场人项份件期部批栋处台名户家条篇])")
 _NUMBER_UNIT = re.compile(
     r"\d(?:\.\d+)?\s*(?:%|％|‰|万|亿|千|元|人|名|个|次|场|期|部|批|件|份|套|台|本|册|盏|只|亩|公顷|平方|米|公里|吨|辆|条|项|类|宗|篇|张|页|课时|学时|分|处|栋|座|间|户|家|所|支|小时|天|日|周|月|年|工作日|分钟)"
 )
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底|年末|年终|全年|年内|每[年月季周天日]|工作日|小时|分钟")
-_COMPARATOR = re.compile(r"[≥≤><=≧≦]|不低于|不少于|不超过|不高于|不大于|不多于|以上|以下|以内|之内|大于|小于|达到|至少")
+_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底|年末|年终|全年|年内|每[年月季周天日]|工作日|小时|分钟"
+)
+_COMPARATOR = re.compile(
+    r"[≥≤><=≧≦]|不低于|不少于|不超过|不高于|不大于|不多于|以上|以下|以内|之内|大于|小于|达到|至少"
+)
 _BARE_NUMBER = re.compile(r"^[≥≤><=≧≦]?\s*\d+(?:\.\d+)?$")
 _DOUBLED = re.compile(r"(\d{2,})\1(?=%|次|个)|(\d+)等于|万%|%%|百分比")
+_GLUED = re.compile(r"^[≥≤><=]\s*\d+(?:\.\d+)?[^\d\s%‰.万千亿元个人次场件份台本项]")
+_BINARY_STATE = re.compile(
+    r"合格|达标|通过|完成|符合|满足|验收|办结|建成|投入使用|正常运行|全覆盖|到位|出具|公布|发布|印发|归档|取得.{0,4}证"
+)
+_ZERO_EVENT = re.compile(
+    r"(?:无|零|未发生|不发生|杜绝)[\u4e00-\u9fff]{0,6}(?:事故|事件|投诉|差错|案件|问题|隐患)|^(?:零|无|0)$"
+)
 
 
 class ModelFormatError(AssistantError):
@@ -122,6 +134,14 @@ def sparse_keys(name: str, value: str, level2: str) -> list[str]:
         flags.append(f"slot_bare_number:{level2}")
     if _DOUBLED.search(raw):
         flags.append("doubled")
+    if _GLUED.search(raw):
+        flags.append("glued")
+    if _BINARY_STATE.search(raw):
+        flags.append("binary_state")
+    if _ZERO_EVENT.search(raw):
+        flags.append("zero_event")
+    if "《" in raw:
+        flags.append("title")
     if not has_number and not _DATE.search(raw):
         flags.append("no_measure_shape")
         flags.append(f"slot_no_measure:{level2}")
@@ -130,7 +150,20 @@ def sparse_keys(name: str, value: str, level2: str) -> list[str]:
     elif len(norm) >= 4 and name_norm and _overlap(norm, name_norm) >= 0.5:
         flags.append("overlaps_name")
     length = len(norm)
-    flags.append("len:" + ("0" if length == 0 else "1-2" if length <= 2 else "3-6" if length <= 6 else "7-15" if length <= 15 else "16+"))
+    flags.append(
+        "len:"
+        + (
+            "0"
+            if length == 0
+            else "1-2"
+            if length <= 2
+            else "3-6"
+            if length <= 6
+            else "7-15"
+            if length <= 15
+            else "16+"
+        )
+    )
     keys.extend(f"f:{f}" for f in flags)
     return keys
 
@@ -142,6 +175,21 @@ def _overlap(a: str, b: str) -> float:
         return 0.0
     other = {b[i : i + 2] for i in range(len(b) - 1)}
     return len(grams & other) / len(grams)
+
+
+def semantic_words(value: str, vocabulary: dict[str, Any] | frozenset[str] | set[str]) -> list[str]:
+    """The words whose vectors enter the model: those of a value without digits (else none).
+
+    A value with a number is judged by its shape (n-grams, flags); word meaning matters where there
+    is no number — telling a verifiable state (验收合格, 零事故) from a vague one (舒适, 惠民利民).
+
+    Example:
+        >>> semantic_words("总成本≤30万元", {"成本"}), semantic_words("效果明显", {"效果", "明显"})
+        ([], ['效果', '明显'])
+    """
+    if _ANY_DIGIT.search(value or ""):
+        return []
+    return segment_words(value, vocabulary)
 
 
 def segment_words(text: str, vocabulary: dict[str, Any] | frozenset[str] | set[str]) -> list[str]:
@@ -208,7 +256,7 @@ class VaguenessModel:
             if column is not None:
                 total += weights[column]
         if self.word_scores:
-            scores = [self.word_scores[w] for w in segment_words(value, self.word_scores)]
+            scores = [self.word_scores[w] for w in semantic_words(value, self.word_scores)]
             if scores:
                 total += sum(scores) / len(scores) - self.word_offset
         return float(total)
@@ -253,7 +301,9 @@ class VaguenessModel:
             "features": keys,
             "meta": self.meta,
         }
-        _write_atomic(directory / CONFIG_FILE, json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8"))
+        _write_atomic(
+            directory / CONFIG_FILE, json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8")
+        )
         _write_atomic(directory / WORDS_FILE, "\n".join(words).encode("utf-8"))
         tmp = directory / f".{WEIGHTS_FILE}.tmp.npz"
         np.savez(
@@ -277,7 +327,9 @@ class VaguenessModel:
             arrays = np.load(directory / WEIGHTS_FILE)
             words_text = (directory / WORDS_FILE).read_text(encoding="utf-8")
         except (OSError, ValueError) as exc:
-            raise ModelFormatError(f"复核模型目录 {directory} 不完整或已损坏（{exc}）；请运行 assistant models build") from exc
+            raise ModelFormatError(
+                f"复核模型目录 {directory} 不完整或已损坏（{exc}）；请运行 assistant models build"
+            ) from exc
         if config.get("format") != MODEL_FORMAT or config.get("version") != MODEL_VERSION:
             raise ModelFormatError(
                 f"复核模型 {directory} 的格式为 {config.get('format')} v{config.get('version')}，"
@@ -288,7 +340,9 @@ class VaguenessModel:
         word_list = words_text.split("\n") if words_text else []
         scores = np.asarray(arrays["word_scores"], dtype=np.float64)
         if len(keys) != len(weights) or len(word_list) != len(scores):
-            raise ModelFormatError(f"复核模型 {directory} 的特征表与权重长度不一致；请运行 assistant models build 重建")
+            raise ModelFormatError(
+                f"复核模型 {directory} 的特征表与权重长度不一致；请运行 assistant models build 重建"
+            )
         return cls(
             vocabulary={k: i for i, k in enumerate(keys)},
             weights=weights,
@@ -344,6 +398,7 @@ def fit_vagueness_model(
     weights: Sequence[float] | None = None,
     c: float = 4.0,
     embedding_scale: float = 1.0,
+    flag_scale: float = 1.0,
     min_count: int = 1,
     meta: dict[str, Any] | None = None,
 ) -> VaguenessModel:
@@ -355,6 +410,8 @@ def fit_vagueness_model(
         weights: optional per-row sample weights (e.g. lower for weak labels).
         c: inverse L2 regularisation strength.
         embedding_scale: multiplier on the standardised mean word vector (its share of the model).
+        flag_scale: value of the shape/cue flags (``f:``) in the design matrix; above 1 they are
+            regularised less than the n-grams, so general cues outweigh memorised strings.
         min_count: drop sparse features seen in fewer training rows.
         meta: provenance saved with the model.
 
@@ -375,13 +432,17 @@ def fit_vagueness_model(
         for key in set(keys):
             counts[key] = counts.get(key, 0) + 1
     vocabulary = {k: i for i, k in enumerate(sorted(k for k, n in counts.items() if n >= min_count))}
+    column_value = np.asarray(
+        [flag_scale if k.startswith("f:") else 1.0 for k in sorted(vocabulary, key=vocabulary.get)]
+    )
     indptr, indices = [0], []
     for keys in row_keys:
         columns = sorted({vocabulary[k] for k in keys if k in vocabulary})
         indices.extend(columns)
         indptr.append(len(indices))
+    index_array = np.asarray(indices, dtype=np.int64)
     matrix = sparse.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        (column_value[index_array], index_array, np.asarray(indptr)),
         shape=(len(data), len(vocabulary)),
     )
     word_index: dict[str, int] = {}
@@ -391,7 +452,7 @@ def fit_vagueness_model(
         dense = np.zeros((len(data), word_vectors.vectors.shape[1]))
         has_words = np.zeros(len(data), dtype=bool)
         for i, (_, value, _, _) in enumerate(data):
-            found = [word_index[w] for w in segment_words(value, word_index)]
+            found = [word_index[w] for w in semantic_words(value, word_index)]
             if found:
                 dense[i] = word_vectors.vectors[found].mean(axis=0)
                 has_words[i] = True
@@ -403,7 +464,7 @@ def fit_vagueness_model(
     classifier.fit(matrix, labels, sample_weight=sample_weight)
     coef = classifier.coef_[0]
     bias = float(classifier.intercept_[0])
-    sparse_weights = np.asarray(coef[: len(vocabulary)], dtype=np.float64)
+    sparse_weights = np.asarray(coef[: len(vocabulary)], dtype=np.float64) * column_value
     word_scores: dict[str, float] = {}
     offset = 0.0
     if word_vectors is not None and mean is not None and scale is not None:
@@ -412,7 +473,9 @@ def fit_vagueness_model(
         word_scores = {w: float(s) for w, s in zip(word_vectors.words, scores, strict=True)}
         offset = float(mean @ folded)
     info = dict(meta or {})
-    info.update({"training_rows": len(data), "defect_rows": int(labels.sum()), "c": c, "features": len(vocabulary)})
+    info.update(
+        {"training_rows": len(data), "defect_rows": int(labels.sum()), "c": c, "features": len(vocabulary)}
+    )
     return VaguenessModel(vocabulary, sparse_weights, bias, word_scores, offset, 0.5, info)
 
 

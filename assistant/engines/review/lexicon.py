@@ -248,12 +248,37 @@ def _build() -> dict[str, Term]:
 
 TERMS: dict[str, Term] = _build()
 
+# Terms judged in values only: in an indicator NAME they usually name the work itself
+# (电脑设备维护及时性, 档案整理规范率, 安全隐患降低率) rather than a vague target.
+VALUE_ONLY_TERMS = frozenset(
+    """维护 确保 营造 打造 弘扬 树立 凝聚 激发 增进 夯实 筑牢 丰富 助力 带动 消减 减轻 缓解 改进 彰显 完善 优化 推进
+    增加 减少 降低 下降 增长 扩大 加大 加快 深化 巩固 净化 强化 有效 合理 稳定 相对 一定 基本 积极 普遍 便捷 舒适 充分
+    切实 有力 大力 良性 高效 高质量 定期 限期""".split()
+)
+
 # Metric nouns: a term followed by one of these within three characters names a measured quantity.
 METRIC_SUFFIXES = ("率", "度", "性", "比例", "比率", "指数", "占比")
 
 # Values meaning "this slot is intentionally empty".
 NA_VALUES = frozenset(
-    {"不适用", "不适应", "不涉及", "无此项", "/", "／", "-", "—", "——", "－", "n/a", "na", "N/A", "NA", "空", "暂无"}
+    {
+        "不适用",
+        "不适应",
+        "不涉及",
+        "无此项",
+        "/",
+        "／",
+        "-",
+        "—",
+        "——",
+        "－",
+        "n/a",
+        "na",
+        "N/A",
+        "NA",
+        "空",
+        "暂无",
+    }
 )
 
 # Verifiable states (a binary target): acceptable but weaker than a number.
@@ -296,7 +321,22 @@ BINARY_TERMS = (
 )
 
 # Graded qualitative scale words (acceptable when the 指标解释 defines each grade).
-GRADE_WORDS = ("优秀", "优", "良好", "良", "较好", "好", "一般", "中", "较差", "差", "合格", "不合格", "显著", "明显")
+GRADE_WORDS = (
+    "优秀",
+    "优",
+    "良好",
+    "良",
+    "较好",
+    "好",
+    "一般",
+    "中",
+    "较差",
+    "差",
+    "合格",
+    "不合格",
+    "显著",
+    "明显",
+)
 
 PLACEHOLDER_TARGET = "【待填：目标值】"
 PLACEHOLDER_BASE = "【待填：基期值】"

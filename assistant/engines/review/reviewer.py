@@ -25,11 +25,11 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ...records.schema import Indicator, IndicatorReview, Project, ProjectReview, Reason
+from ...records.schema import Indicator, IndicatorReview, Label, Project, ProjectReview, Reason, Verdict
 from .config import ReviewConfig
 from .evidence import ProjectsEvidence, RewriteEvidence
 from .lexicon import GRADE_WORDS, TERMS, Term, message_for
-from .rewrite import rewrite_value
+from .rewrite import project_year, rewrite_value
 from .rules import Analysis, Hit, TermMatcher, analyse, default_matcher
 from .scoring import DEFECT_SEVERITIES, decide
 from .table import table_findings
@@ -88,6 +88,8 @@ class Reviewer:
         self._analyses: dict[tuple, Analysis] = {}
         self._probabilities: dict[tuple[str, str, str], float] = {}
         self._rewrites: dict[tuple, str | None] = {}
+        self._results: dict[tuple, _Result] = {}
+        self._allowed_by_department: dict[str | None, frozenset[str]] = {}
 
     @classmethod
     def with_default_model(
@@ -141,17 +143,29 @@ class Reviewer:
 
     def analysis(self, indicator: Indicator, department: str | None = None) -> Analysis:
         """The cached rule analysis of one indicator (allow-list of ``department`` applied)."""
-        allowed = self.config.allowed_for(department)
-        explain = indicator.explain if indicator.value.strip() in GRADE_WORDS else None
-        key = (indicator.name, indicator.value, indicator.level2, allowed, explain)
+        return self._analysis(self._key(indicator, self.config.allowed_for(department)))
+
+    @staticmethod
+    def _key(indicator: Indicator, allowed: frozenset[str]) -> tuple:
+        value = indicator.value
+        explain = indicator.explain if (indicator.explain and value.strip() in GRADE_WORDS) else None
+        return (indicator.name, value, indicator.level2, allowed, explain)
+
+    def _analysis(self, key: tuple) -> Analysis:
         found = self._analyses.get(key)
         if found is None:
             if len(self._analyses) >= _CACHE_LIMIT:
                 self._analyses.clear()
-            found = analyse(
-                indicator.name, indicator.value, indicator.level2, matcher=self.matcher, allowed=allowed, explain=explain
-            )
+            name, value, level2, allowed, explain = key
+            found = analyse(name, value, level2, matcher=self.matcher, allowed=allowed, explain=explain)
             self._analyses[key] = found
+        return found
+
+    def _allowed(self, project: Project | None) -> frozenset[str]:
+        department = project.department if project else None
+        found = self._allowed_by_department.get(department)
+        if found is None:
+            found = self._allowed_by_department[department] = self.config.allowed_for(department)
         return found
 
     def _suppress(self, hits: list[Hit], indicator: Indicator, project: Project | None) -> list[Hit]:
@@ -182,71 +196,104 @@ class Reviewer:
             self._probabilities[key] = float(p)
 
     def _accept(self, past: Indicator) -> bool:
-        analysis = self.analysis(past)
+        analysis = self._analysis(self._key(past, frozenset()))
         return not any(h.severity in DEFECT_SEVERITIES for h in analysis.hits if h.field == "value")
 
     def _review_rows(self, rows: Sequence[tuple[Indicator, Project | None]]) -> list[IndicatorReview]:
-        staged: list[tuple[Indicator, Project | None, Analysis, list[Hit], tuple[str, str, str] | None]] = []
-        for indicator, project in rows:
-            analysis = self.analysis(indicator, project.department if project else None)
+        out: list[IndicatorReview | None] = [None] * len(rows)
+        pending: list[tuple[int, tuple, Analysis, list[Hit], tuple[str, str, str] | None]] = []
+        suppress = bool(self.config.suppressions)
+        results = self._results
+        for i, (indicator, project) in enumerate(rows):
+            key = self._key(indicator, self._allowed(project))
+            done = None if suppress else results.get(key)
+            if done is not None:
+                out[i] = self._finish(indicator, project, done)
+                continue
+            analysis = self._analysis(key)
             hits = list(analysis.hits)
-            if self.config.suppressions and hits:
+            if suppress and hits:
                 hits = self._suppress(hits, indicator, project)
-            key = None
+            model_key = None
             if self.model is not None and self._consult(analysis, hits):
-                key = (indicator.name, indicator.value, indicator.level2)
-            staged.append((indicator, project, analysis, hits, key))
-        if self.model is not None:
-            self._probabilities_for([k for *_, k in staged if k is not None])
+                model_key = (indicator.name, indicator.value, indicator.level2)
+            pending.append((i, key, analysis, hits, model_key))
+        if self.model is not None and pending:
+            self._probabilities_for([k for *_, k in pending if k is not None])
 
         settings = self.config.model
-        out: list[IndicatorReview] = []
-        for indicator, project, analysis, hits, key in staged:
-            p = self._probabilities.get(key) if key is not None else None
+        for i, key, analysis, hits, model_key in pending:
+            indicator, project = rows[i]
+            p = self._probabilities.get(model_key) if model_key is not None else None
             if p is not None:
-                hits = self._apply_model(hits, analysis, indicator, p, settings.catch, settings.veto)
+                hits = self._apply_model(hits, indicator, p, settings.catch, settings.veto)
             label, score, verdict = decide(hits, analysis.core, p)
-            rewrite = None
-            if label in ("vague", "malformed") or any(h.code == "UNDATED" for h in hits):
-                rewrite = self._rewrite(indicator, project, analysis, hits)
             reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
-            out.append(IndicatorReview(indicator, label, score, verdict, reasons, rewrite))
-        return out
+            needs_rewrite = label in ("vague", "malformed") or any(h.code == "UNDATED" for h in hits)
+            current = analysis if not needs_rewrite or tuple(hits) == analysis.hits else None
+            if needs_rewrite and current is None:
+                current = dataclasses.replace(analysis, hits=tuple(hits))
+            done = _Result(label, score, verdict, reasons, current if needs_rewrite else None, key)
+            if not suppress:
+                if len(results) >= _CACHE_LIMIT:
+                    results.clear()
+                results[key] = done
+            out[i] = self._finish(indicator, project, done)
+        return out  # type: ignore[return-value]
+
+    def _finish(self, indicator: Indicator, project: Project | None, done: _Result) -> IndicatorReview:
+        rewrite = None
+        if done.rewrite_from is not None:
+            rewrite = self._rewrite(indicator, project, done)
+        return IndicatorReview(indicator, done.label, done.score, done.verdict, done.reasons, rewrite)
 
     @staticmethod
-    def _apply_model(
-        hits: list[Hit], analysis: Analysis, indicator: Indicator, p: float, catch: float, veto: float
-    ) -> list[Hit]:
+    def _apply_model(hits: list[Hit], indicator: Indicator, p: float, catch: float, veto: float) -> list[Hit]:
         defects = [h for h in hits if h.field == "value" and h.severity in DEFECT_SEVERITIES]
         if defects and p <= veto and all(h.severity == "weak" for h in defects):
             return [h for h in hits if not (h.field == "value" and h.severity == "weak")]
         if not defects and p >= catch:
-            text = indicator.value
-            stripped = text.rstrip(" 。.;；,，")
+            stripped = indicator.value.rstrip(" 。.;；,，")
             start = len(stripped) - len(stripped.lstrip())
-            learned = Hit("LEARNED_VAGUE", "value", start, len(stripped), message_for("LEARNED_VAGUE"), "block")
+            learned = Hit(
+                "LEARNED_VAGUE", "value", start, len(stripped), message_for("LEARNED_VAGUE"), "block"
+            )
             return [learned] + [h for h in hits if h.code not in ("BINARY", "UNDATED", "GRADED")]
         return hits
 
-    def _rewrite(self, indicator: Indicator, project: Project | None, analysis: Analysis, hits: list[Hit]) -> str | None:
-        key = (
-            indicator.name,
-            indicator.value,
-            indicator.level2,
-            tuple((h.code, h.severity) for h in hits),
-            project.year if project else None,
-            project.budget_wan if project else None,
-            project.goal if project else None,
-            len(project.indicators) if project else 0,
-        )
+    def _rewrite(self, indicator: Indicator, project: Project | None, done: _Result) -> str | None:
+        analysis = done.rewrite_from
+        assert analysis is not None
+        measure = analysis.measure
+        if project is None:
+            context: tuple = ()
+        elif measure == "cost":
+            slot_count = sum(1 for i in project.indicators if i.level2 == indicator.level2)
+            context = (project.year, project.budget_wan, slot_count)
+        elif measure == "count":
+            context = (project.goal,)
+        else:
+            context = (project_year(project),)
+        key = (done.key, measure, context)
         if key in self._rewrites:
             return self._rewrites[key]
         if len(self._rewrites) >= _CACHE_LIMIT:
             self._rewrites.clear()
-        current = analysis if list(analysis.hits) == hits else dataclasses.replace(analysis, hits=tuple(hits))
-        result = rewrite_value(indicator, current, project, self.evidence, self._accept)
+        result = rewrite_value(indicator, analysis, project, self.evidence, self._accept)
         self._rewrites[key] = result
         return result
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Result:
+    """A finished review of one (name, value, slot, allow-list): shared by every row that repeats it."""
+
+    label: Label
+    score: int
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+    rewrite_from: Analysis | None  # the analysis a rewrite is computed from (None: no rewrite)
+    key: tuple
 
 
 def _ordered(hits: list[Hit]) -> list[Hit]:

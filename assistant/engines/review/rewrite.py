@@ -37,10 +37,13 @@ from .lexicon import (
 from .rules import Analysis, Measure, unit_for
 from .scan import Quantity, scan
 
-_NEGATIVE = re.compile(r"发生率|事故|投诉|故障|差错|违规|违纪|隐患|死亡|伤亡|超标|失误|误差|空置|流失|扣分|不合格|出错|退回|逾期|成本|费用")
+_NEGATIVE = re.compile(
+    r"发生率|事故|投诉|故障|差错|违规|违纪|隐患|死亡|伤亡|超标|失误|误差|空置|流失|扣分|不合格|出错|退回|逾期|成本|费用"
+)
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONEY_UNITS = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
 _TIME_DURATION_UNITS = ("个工作日", "工作日", "小时", "分钟", "天", "日", "个月", "周")
+_COST_SLOTS = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
 _EFFECT_SLOTS = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标")
 
 
@@ -143,46 +146,67 @@ def _goal_count(indicator: Indicator, project: Project | None) -> tuple[float, s
     return (best[1], best[2]) if best else None
 
 
-def _own_fix(analysis: Analysis, measure: Measure, name: str, level2: str) -> str | None:
+_PLAIN = {
+    "≥": "≥", ">=": "≥", "大于或等于": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥",
+    "最少": "≥", "达到": "≥", "达": "≥", "≤": "≤", "<=": "≤", "小于或等于": "≤", "小于等于": "≤", "不高于": "≤",
+    "不超过": "≤", "不大于": "≤", "不多于": "≤", "控制在": "≤", ">": ">", "大于": ">", "高于": ">", "超过": ">",
+    "多于": ">", "<": "<", "小于": "<", "低于": "<", "少于": "<", "=": "=", "等于": "=", "为": "=",
+}  # fmt: skip
+
+
+def _plain(comparator: str | None) -> str:
+    """The symbol for a comparator written in words (不低于 → ≥); "" when there is none."""
+    return _PLAIN.get(comparator or "", "")
+
+
+def _own_fix(
+    analysis: Analysis, measure: Measure, name: str, level2: str, budget: float | None
+) -> str | None:
     """Repair the form of a value whose number is right but whose form is broken."""
     s = analysis.scan
     if s is None:
         return None
-    codes = {h.code for h in analysis.hits if h.field == "value"}
+    value_hits = [h for h in analysis.hits if h.field == "value" and h.severity in ("block", "weak", "soft")]
+    codes = {h.code for h in value_hits}
     if "MALFORMED" in codes:
-        doubled = [h for h in analysis.hits if h.code == "MALFORMED" and "重复录入" in h.message]
-        if doubled:
-            q = next(q for q in s.quantities if q.num_start == doubled[0].start)
-            digits = s.text[q.num_start : q.num_end]
-            number = digits[: len(digits) // 2]
-            return f"{q.comparator or ''}{number}{q.unit or ''}"
-        quantities = [q for q in s.quantities if q.low <= 100 or measure != "rate"]
+        repeated = [h for h in value_hits if h.code == "MALFORMED" and "重复" in h.message]
+        if repeated:
+            q = next((q for q in s.quantities if q.num_start == repeated[0].start), None)
+            if q is not None:
+                digits = s.text[q.num_start : q.num_end]
+                number = digits[: len(digits) // 2] if "疑为" in repeated[0].message else digits
+                unit = q.unit or next((o.unit for o in s.quantities if o.start > q.start and o.unit), "")
+                return f"{_plain(q.comparator)}{number}{unit}"
+        quantities = [q for q in s.quantities if q.has_unit]
+        if "百分" in s.text and s.quantities and not quantities:
+            q = s.quantities[-1]
+            return f"{_plain(q.comparator)}{fmt_number(q.low)}%"
         if not quantities:
             return None
         q = quantities[-1]
-        comparator = q.comparator if q.comparator in ("≥", "≤", ">", "<", "=") else ""
-        if q.comparator == "等于":
-            comparator = "="
-        if measure == "rate" and q.unit in ("%", None):
-            return f"{comparator or '≥'}{fmt_number(q.low)}%"
+        comparator = _plain(q.comparator)
+        if q.unit in ("%", "‰") and not q.magnitude:
+            return f"{comparator or '='}{fmt_number(q.low)}{q.unit}" if q.low <= 100 else None
         if measure == "cost":
             wan = q.low if q.magnitude == "万" else money_wan(q)
-            if wan is not None:
+            if wan is not None and (budget is None or wan <= budget):
                 return f"≤{fmt_number(wan)}万元"
-        if "百分" in s.text:
-            return f"{comparator}{fmt_number(q.low)}%"
+            return None
         return None
-    if "MISSING_UNIT" in codes:
+    if codes == {"MISSING_UNIT"}:
         parts = []
+        unit = unit_for(name, level2)
         for q in s.quantities:
-            unit = unit_for(name, level2)
+            number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
             if measure == "cost" and q.per and not q.unit:
-                number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
-                return f"{q.comparator or ''}{number}元{q.per}"
+                return f"{_plain(q.comparator)}{number}元{q.per}"
             if not q.has_unit:
-                comparator = q.comparator if q.comparator in ("≥", "≤", ">", "<", "=") else ""
-                number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
-                parts.append(f"{comparator}{number}{unit or PLACEHOLDER_UNIT}")
+                this_unit = unit
+                if unit == "万元" and (
+                    (budget is not None and q.low > budget) or (budget is None and q.low >= 10000)
+                ):
+                    this_unit = "元"
+                parts.append(f"{_plain(q.comparator)}{number}{this_unit or PLACEHOLDER_UNIT}")
         return "，".join(parts) if parts else None
     return None
 
@@ -210,7 +234,8 @@ def rewrite_value(
     name, level2 = indicator.name, indicator.level2
     measure = analysis.measure
     year = project_year(project)
-    own = _own_fix(analysis, measure, name, level2)
+    budget = project.budget_wan if project else None
+    own = _own_fix(analysis, measure, name, level2, budget)
     if own:
         return own
     if not defect and "UNDATED" in value_codes:
@@ -261,9 +286,8 @@ def rewrite_value(
         return f"≤{PLACEHOLDER_DAYS}个工作日"
 
     if measure == "cost":
-        budget = project.budget_wan if project else None
         cost_slot_count = sum(1 for i in project.indicators if i.level2 == level2) if project else 0
-        if budget and ("总" in name or cost_slot_count == 1):
+        if budget and level2 in _COST_SLOTS and ("总" in name or cost_slot_count == 1):
             return f"≤{fmt_number(budget)}万元"
         numbers = _evidence_numbers(indicator, evidence, accept, money_wan, min_similarity=0.6)
         n = _mode(numbers)
@@ -291,8 +315,12 @@ def rewrite_value(
     # free-text benefit: a direction needs a base and an end point
     directions = [h for h in analysis.hits if h.code == "DIRECTION" and h.field == "value"]
     if directions:
-        verb = "降低" if any(w in h.term for h in directions for w in ("降低", "减少", "下降", "消减", "减轻")) else "提高"
+        verb = (
+            "降低"
+            if any(w in h.term for h in directions for w in ("降低", "减少", "下降", "消减", "减轻"))
+            else "提高"
+        )
         return f"由{PLACEHOLDER_BASE}{verb}到{PLACEHOLDER_TARGET}"
-    if level2 in _EFFECT_SLOTS:
+    if level2 in _EFFECT_SLOTS or level2 == "质量指标":
         return f"≥{PLACEHOLDER_TARGET}%"
     return PLACEHOLDER_TARGET

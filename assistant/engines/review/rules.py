@@ -35,6 +35,7 @@ from .lexicon import (
     METRIC_SUFFIXES,
     NA_VALUES,
     TERMS,
+    VALUE_ONLY_TERMS,
     Term,
     message_for,
 )
@@ -42,7 +43,19 @@ from .scan import Quantity, Scan, normalise, scan
 
 Severity = Literal["block", "weak", "soft", "warn"]
 Core = Literal[
-    "na", "empty", "too_long", "number", "dated", "month", "duration", "bare", "undated", "binary", "accepted", "graded", "none"
+    "na",
+    "empty",
+    "too_long",
+    "number",
+    "dated",
+    "month",
+    "duration",
+    "bare",
+    "undated",
+    "binary",
+    "accepted",
+    "graded",
+    "none",
 ]
 Measure = Literal["rate", "time", "duration", "cost", "count", "score", "text"]
 
@@ -113,13 +126,29 @@ class TermMatcher:
     config are added to the default lexicon).
     """
 
-    def __init__(self, terms: Mapping[str, Term] | None = None, deferred_patterns: Iterable[str] = DEFERRED_PATTERNS):
+    def __init__(
+        self, terms: Mapping[str, Term] | None = None, deferred_patterns: Iterable[str] = DEFERRED_PATTERNS
+    ):
         self.terms: dict[str, Term] = dict(TERMS if terms is None else terms)
         self._pattern = re.compile(_trie_pattern(self.terms))
         self._deferred = re.compile("|".join(f"(?:{p})" for p in deferred_patterns))
         self.first_chars = frozenset(t[0] for t in self.terms)
+        self.facts_cache: dict[tuple[str, frozenset[str]], ValueFacts] = {}
+        self._name_cache: dict[tuple[str, frozenset[str]], tuple[Hit, ...]] = {}
 
-    def find(self, text: str, *, field: Field, allowed: frozenset[str] = frozenset()) -> list[tuple[int, int, Term]]:
+    def name_hits(self, name: str, allowed: frozenset[str] = frozenset()) -> tuple[Hit, ...]:
+        """:func:`analyse_name` with this matcher, cached per name."""
+        key = (name, allowed)
+        found = self._name_cache.get(key)
+        if found is None:
+            if len(self._name_cache) >= 100_000:
+                self._name_cache.clear()
+            found = self._name_cache[key] = analyse_name(name, self, allowed)
+        return found
+
+    def find(
+        self, text: str, *, field: Field, allowed: frozenset[str] = frozenset()
+    ) -> list[tuple[int, int, Term]]:
         """Terms in normalised ``text`` after context rules, as (start, end, term), merged per code."""
         found: list[tuple[int, int, Term]] = []
         for m in self._pattern.finditer(text):
@@ -165,7 +194,11 @@ def _merge(found: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
             ps, pe, pt = merged[-1]
             if pt.code == term.code and start <= pe:
                 if end > pe:
-                    merged[-1] = (ps, end, Term(pt.text + term.text[pe - start :], pt.code, pt.context, pt.weak and term.weak))
+                    merged[-1] = (
+                        ps,
+                        end,
+                        Term(pt.text + term.text[pe - start :], pt.code, pt.context, pt.weak and term.weak),
+                    )
                 continue
         merged.append((start, end, term))
     return merged
@@ -191,6 +224,7 @@ _COST_NAME = re.compile(r"成本|费用|经费|资金|单价|金额|预算|补�
 _SCORE_NAME = re.compile(r"得分|分数|评分|分值|考评分")
 _COUNT_NAME = re.compile(r"数量|人数|次数|场次|个数|户数|数$|面积|里程|长度|人次|件数|批次")
 _COST_SLOTS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
+_COUNT_END = re.compile(r"(?:人数|次数|个数|户数|场次|人次|件数|数量)$")
 
 
 def measure_kind(name: str, level2: str) -> Measure:
@@ -210,7 +244,9 @@ def measure_kind(name: str, level2: str) -> Measure:
         if _DURATION_NAME.search(name):
             return "duration"
         return "time"
-    if level2 in _COST_SLOTS or _COST_NAME.search(name):
+    if _COUNT_END.search(name) and level2 not in _COST_SLOTS:
+        return "count"
+    if level2 in _COST_SLOTS or (level2 in ("", "数量指标", "质量指标") and _COST_NAME.search(name)):
         if _RATE_NAME.search(name):
             return "rate"
         return "cost"
@@ -259,18 +295,59 @@ def unit_for(name: str, level2: str = "") -> str | None:
 
 # --- the analysis --------------------------------------------------------------------------------
 
-_RATE_CAP_NAME = re.compile(r"满意|覆盖率|合格率|达标率|准确率|知晓率|参与率|到位率|及时率|正确率|通过率|出勤率|完好率|使用率|入库率")
+_RATE_CAP_NAME = re.compile(
+    r"满意|覆盖率|合格率|达标率|准确率|知晓率|参与率|到位率|及时率|正确率|通过率|出勤率|完好率|使用率|入库率"
+)
 _UNIT_CONFLICT = re.compile(
     r"(?<![A-Za-z])\d+(?:\.\d+)?\s*(?:[万千亿]|万?元|人次|人|个|次|件|分|天)\s*[%‰]|\d\s*[%‰]\s*(?:万元|元|人次|人|个|次|件|天)(?![/每])"
 )
 _PERCENT_WORD = re.compile(r"(?<=\d)\s*百分比|(?<=\d)\s*百分之")
 _CMP_BETWEEN = re.compile(
-    r"\d\s*[%‰]?\s*(?:等于|大于等于|小于等于|大于或等于|小于或等于|≥|≤|=|>=|<=)\s*\d+(?:\.\d+)?\s*[%‰]?"
+    r"(?<![\d.])\d+(?:\.\d+)?\s*[%‰]?\s*(?:等于|大于等于|小于等于|大于或等于|小于或等于|大于|小于|≥|≤|=|>=|<=|>|<)"
+    r"\s*\d+(?:\.\d+)?\s*[%‰]?"
 )
+# ≥90每月90%以上, ≥4每年4部: a number with a comparator restated a few characters later
+_RESTATED = re.compile(
+    r"(?:[≥≤><=]|不低于|不少于|不超过)\s*(\d+(?:\.\d+)?)(?![\d.])(?=[^\d≥≤><=.]{1,6}?\1(?![\d.]))"
+)
+_COUNT_UNITS = frozenset("次 个 人 场 件 份 家 户 处 栋 台 套 部 本 册 名 位 项 期 批".split())
 _LIST_MARKER = re.compile(r"(?:^|[\s；;。，,])\(?([1-9])[、.)）](?!\d)")
-_GE = ("≥", ">=", ">", "大于或等于", "大于等于", "不低于", "不少于", "不小于", "至少", "最少", "高于", "多于", "大于", "超过", "达到", "达")
-_LE = ("≤", "<=", "<", "小于或等于", "小于等于", "不高于", "不超过", "不大于", "不多于", "低于", "少于", "小于", "控制在")
-_BRACKET_UNIT = re.compile(r"[（(]\s*(?:%|％|个|人|次|场|万元|元|户|件|天|分|小时|平方米|公里|亩|人次|台|套|册|本|家|处)\s*[）)]\s*$")
+_GE = (
+    "≥",
+    ">=",
+    ">",
+    "大于或等于",
+    "大于等于",
+    "不低于",
+    "不少于",
+    "不小于",
+    "至少",
+    "最少",
+    "高于",
+    "多于",
+    "大于",
+    "超过",
+    "达到",
+    "达",
+)
+_LE = (
+    "≤",
+    "<=",
+    "<",
+    "小于或等于",
+    "小于等于",
+    "不高于",
+    "不超过",
+    "不大于",
+    "不多于",
+    "低于",
+    "少于",
+    "小于",
+    "控制在",
+)
+_BRACKET_UNIT = re.compile(
+    r"[（(]\s*(?:%|％|个|人|次|场|万元|元|户|件|天|分|小时|平方米|公里|亩|人次|台|套|册|本|家|处)\s*[）)]\s*$"
+)
 _STOP_CHARS = frozenset("的了和与及并使得等在对为把被将是有其之以而且或也都就")
 _SEPARATORS = frozenset("，,；;、/或和及")
 
@@ -296,7 +373,7 @@ def _whole(text: str) -> tuple[int, int]:
     return start, len(stripped)
 
 
-def _malformed(s: Scan, name: str, measure: Measure) -> list[Hit]:
+def _malformed(s: Scan) -> list[Hit]:
     t = s.text
     hits: list[Hit] = []
 
@@ -313,25 +390,19 @@ def _malformed(s: Scan, name: str, measure: Measure) -> list[Hit]:
         for m in _UNIT_CONFLICT.finditer(t):
             num = re.match(r"\d+(?:\.\d+)?", m.group(0))
             start = m.start() + (num.end() if num and m.group(0)[0].isdigit() else 0)
-            add(start, m.end(), f"“{t[start:m.end()]}”同时用了两个单位，无法判断目标值")
+            add(start, m.end(), f"“{t[start : m.end()]}”同时用了两个单位，无法判断目标值")
     if "百分" in t:
         for m in _PERCENT_WORD.finditer(t):
             add(m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), m.end(), "单位应写作“%”")
+    for m in _RESTATED.finditer(t):
+        add(m.start(1), m.end(1), f"数值“{m.group(1)}”重复出现（符号、值、单位拼接错误）")
     for m in _CMP_BETWEEN.finditer(t):
         add(m.start(), m.end(), f"“{m.group(0)}”在两个数值之间用了比较符号，格式有误")
     for q in s.quantities:
         if q.comparator in _GE and q.after in ("以下", "及以下", "以内", "之内"):
-            add(q.start, q.end, f"“{t[q.start:q.end]}”比较方向前后矛盾")
+            add(q.start, q.end, f"“{t[q.start : q.end]}”比较方向前后矛盾")
         elif q.comparator in _LE and q.after in ("以上", "及以上"):
-            add(q.start, q.end, f"“{t[q.start:q.end]}”比较方向前后矛盾")
-        elif (
-            q.unit in ("%",)
-            and q.low > 100
-            and not q.magnitude
-            and measure == "rate"
-            and _RATE_CAP_NAME.search(name)
-        ):
-            add(q.num_start, q.end, f"比率“{t[q.num_start:q.end]}”超过100%")
+            add(q.start, q.end, f"“{t[q.start : q.end]}”比较方向前后矛盾")
     return hits
 
 
@@ -366,7 +437,14 @@ def _is_graded(value: str, explain: str | None) -> bool:
     """A single grade word whose 指标解释 defines at least three grades (优/良/中 …)."""
     if not explain or value.strip() not in GRADE_WORDS:
         return False
-    return sum(1 for w in ("优秀", "良好", "较好", "一般", "较差", "差", "合格", "中", "优", "良") if w in explain) >= 3
+    return (
+        sum(
+            1
+            for w in ("优秀", "良好", "较好", "一般", "较差", "差", "合格", "中", "优", "良")
+            if w in explain
+        )
+        >= 3
+    )
 
 
 def _items(s: Scan) -> list[tuple[int, int]]:
@@ -382,17 +460,22 @@ def _is_multi(s: Scan, list_markers: set[int]) -> bool:
     if len(items) < 2:
         return False
     t = s.text
-    return any(any(c in _SEPARATORS for c in t[a_end:b_start]) for (_, a_end), (b_start, _) in zip(items, items[1:], strict=False))
+    return any(
+        any(c in _SEPARATORS for c in t[a_end:b_start])
+        for (_, a_end), (b_start, _) in zip(items, items[1:], strict=False)
+    )
 
 
 def _content_outside(text: str, spans: list[tuple[int, int]]) -> str:
-    keep = []
-    for i, ch in enumerate(text):
-        if any(s <= i < e for s, e in spans):
-            continue
-        if ("\u4e00" <= ch <= "\u9fff" or ch.isalnum()) and ch not in _STOP_CHARS:
-            keep.append(ch)
-    return "".join(keep)
+    """The topic characters of ``text`` outside ``spans`` (CJK and alphanumerics, no function words)."""
+    if spans:
+        chars = list(text)
+        for start, end in spans:
+            chars[start:end] = " " * max(0, min(end, len(chars)) - start)
+        text = "".join(chars)
+    return "".join(
+        ch for ch in text if ("\u4e00" <= ch <= "\u9fff" or ch.isalnum()) and ch not in _STOP_CHARS
+    )
 
 
 def _longest_common(a: str, b: str) -> int:
@@ -410,6 +493,21 @@ def _longest_common(a: str, b: str) -> int:
                     best = cur[j]
         prev = cur
     return best
+
+
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>")
+_SCRIPT = re.compile(r"<\s*(script|style)\b[^>]*>.*?(?:<\s*/\s*\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+
+
+def _mask_markup(text: str) -> str:
+    """Blank HTML tags (and script/style bodies) with spaces, keeping every index.
+
+    Example:
+        >>> _mask_markup("<p>≥95%</p>")
+        '   ≥95%    '
+    """
+    text = _SCRIPT.sub(lambda m: " " * len(m.group(0)), text)
+    return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def is_na_text(text: str) -> bool:
@@ -434,15 +532,67 @@ def analyse_name(name: str, matcher: TermMatcher, allowed: frozenset[str] = froz
     for start, end, term in matcher.find(t, field="name", allowed=allowed):
         if term.code not in ("DEGREE", "DIRECTION", "VAGUE_TIME"):
             continue
-        if term.code == "DEGREE" and term.text == "满意":
+        if term.text in VALUE_ONLY_TERMS or (term.code == "DEGREE" and term.text == "满意"):
             continue
-        hits.append(Hit(term.code, "name", start, end, message_for(term.code, t[start:end], "name"), "warn", term.text))
+        hits.append(
+            Hit(
+                term.code, "name", start, end, message_for(term.code, t[start:end], "name"), "warn", term.text
+            )
+        )
     return tuple(hits)
 
 
 _DIRECTION_END = re.compile(
     r"[\s至到为达了约,，]*(?:大于等于|大于或等于|不低于|不少于|不超过|不高于|小于等于|小于|大于|超过|达到|[≥≤><=])?\s*\d"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ValueFacts:
+    """Everything about a value that does not depend on the indicator's name or slot (cached)."""
+
+    text: str  # normalised (same length as the value)
+    scan: Scan
+    malformed: tuple[Hit, ...]
+    lexical: tuple[tuple[int, int, Term], ...]
+    core: Core
+    bare: tuple[Quantity, ...]
+    multi: bool
+    whole: tuple[int, int]
+
+
+_FACTS_LIMIT = 200_000
+
+
+def value_facts(value: str, matcher: TermMatcher, allowed: frozenset[str] = frozenset()) -> ValueFacts:
+    """The name-independent analysis of a (non-empty, not too long) value, cached on the matcher."""
+    key = (value, allowed)
+    found = matcher.facts_cache.get(key)
+    if found is not None:
+        return found
+    s = scan(value)
+    t = s.text
+    malformed = _malformed(s)
+    list_markers = {m.start(1) for m in _LIST_MARKER.finditer(t)} if any(c in t for c in "、.)）") else set()
+    first = matcher.first_chars
+    terms = matcher.find(t, field="value", allowed=allowed) if any(c in first for c in t) else []
+    lexical: list[tuple[int, int, Term]] = []
+    for start, end, term in terms:
+        if s.titles and any(s0 <= start < e0 for s0, e0 in s.titles):
+            continue
+        if term.code == "DIRECTION" and _DIRECTION_END.match(t, end):
+            continue  # 提高到95%, 降低10%: the direction has an end point
+        if any(h.start <= start < h.end for h in malformed):
+            continue
+        lexical.append((start, end, term))
+    accepted = bool(allowed) and any(a in t for a in allowed)
+    core, bare = _core(s, accepted, list_markers)
+    multi = not malformed and _is_multi(s, list_markers)
+    found = ValueFacts(t, s, tuple(malformed), tuple(lexical), core, tuple(bare), multi, _whole(t))
+    if len(matcher.facts_cache) >= _FACTS_LIMIT:
+        matcher.facts_cache.clear()
+    matcher.facts_cache[key] = found
+    return found
 
 
 def analyse(
@@ -472,120 +622,135 @@ def analyse(
     """
     matcher = matcher or default_matcher()
     measure = measure_kind(name, level2)
-    name_hits = analyse_name(name, matcher, allowed)
+    name_hits = matcher.name_hits(name, allowed)
     if len(value) > MAX_VALUE_CHARS:
-        hit = Hit("MALFORMED", "value", 0, len(value), f"指标值过长（{len(value)}字），不是一个目标值", "block")
+        hit = Hit(
+            "MALFORMED", "value", 0, len(value), f"指标值过长（{len(value)}字），不是一个目标值", "block"
+        )
         return Analysis((hit,), "too_long", measure, None)
     if is_na_text(value):
         if not value.strip() and not is_na_text(name):
-            return Analysis((Hit("EMPTY", "value", 0, 0, message_for("EMPTY"), "block"),), "empty", measure, None)
+            return Analysis(
+                (Hit("EMPTY", "value", 0, 0, message_for("EMPTY"), "block"),), "empty", measure, None
+            )
         return Analysis((), "na", measure, None)
 
-    s = scan(value)
-    t = s.text
-    hits: list[Hit] = _malformed(s, name, measure)
-    list_markers = {m.start(1) for m in _LIST_MARKER.finditer(t)} if any(c in t for c in "、.)）") else set()
-
-    terms = matcher.find(t, field="value", allowed=allowed) if any(c in matcher.first_chars for c in t) else []
-    accepted = bool(allowed) and any(a in t for a in allowed)
-    lexical: list[tuple[int, int, Term]] = []
-    for start, end, term in terms:
-        if any(s0 <= start < e0 for s0, e0 in s.titles):
-            continue
-        if term.code == "DIRECTION" and _DIRECTION_END.match(t, end):
-            continue  # 提高到95%, 降低10%: the direction has an end point
-        if any(h.start <= start < h.end for h in hits):
-            continue
-        lexical.append((start, end, term))
-
-    core, bare = _core(s, accepted, list_markers)
+    if "<" in value and _MARKUP.search(value):
+        masked = _mask_markup(value)
+        if not masked.strip():
+            start, end = _whole(value)
+            hit = Hit(
+                "MALFORMED", "value", start, end, "指标值只有网页代码（HTML/脚本），没有目标值", "block"
+            )
+            return Analysis((hit,) + name_hits, "none", measure, None)
+        value = masked
+    facts = value_facts(value, matcher, allowed)
+    s, t, core = facts.scan, facts.text, facts.core
+    hits: list[Hit] = list(facts.malformed)
+    if (
+        measure == "rate"
+        and name.rstrip().endswith("率")
+        and not any(q.unit in ("%", "‰") for q in s.quantities)
+    ):
+        for q in s.quantities:
+            if q.unit in _COUNT_UNITS and not any(h.start < q.end and q.start < h.end for h in hits):
+                message = f"“{name.strip()[-6:]}”是比率，指标值“{t[q.start : q.end]}”却用了计数单位"
+                hits.append(Hit("MALFORMED", "value", q.num_start, q.end, message, "block"))
+    if measure == "rate" and _RATE_CAP_NAME.search(name):
+        for q in s.quantities:
+            if (
+                q.unit == "%"
+                and q.low > 100
+                and not q.magnitude
+                and not any(h.start < q.end and q.start < h.end for h in hits)
+            ):
+                hits.append(
+                    Hit(
+                        "MALFORMED",
+                        "value",
+                        q.num_start,
+                        q.end,
+                        f"比率“{t[q.num_start : q.end]}”超过100%",
+                        "block",
+                    )
+                )
+    lexical = list(facts.lexical)
     strong = core in STRONG_CORES
-    if _is_graded(value, explain):
-        start, end = _whole(t)
-        hits.append(Hit("GRADED", "value", start, end, message_for("GRADED"), "warn"))
+    if explain is not None and _is_graded(value, explain):
+        hits.append(Hit("GRADED", "value", *facts.whole, message_for("GRADED"), "warn"))
         lexical = []
         core = "graded"
 
     # vague words: a defect unless the value also holds a real threshold / date / duration
-    weak_only = all(term.weak for _, _, term in lexical) and len(lexical) == 1
+    weak_only = len(lexical) == 1 and lexical[0][2].weak
     for start, end, term in lexical:
-        if strong or (core == "undated" and term.code == "VAGUE_TIME"):
+        if strong:
             severity: Severity = "warn"
         elif weak_only and core in ("none", "binary"):
             severity = "weak"
         else:
             severity = "block"
-        hits.append(Hit(term.code, "value", start, end, message_for(term.code, t[start:end]), severity, term.text))
+        hits.append(
+            Hit(term.code, "value", start, end, message_for(term.code, t[start:end]), severity, term.text)
+        )
 
-    defect_lexical = any(h.severity in ("block", "weak") for h in hits if h.code != "MALFORMED")
     has_malformed = any(h.code == "MALFORMED" for h in hits)
+    defect_lexical = any(h.severity in ("block", "weak") for h in hits if h.code != "MALFORMED")
 
     # numbers without units
+    bare = facts.bare
     if not has_malformed and bare and core in ("bare", "number") and not _BRACKET_UNIT.search(name):
-        unit = unit_for(name, level2)
         if core == "bare" or (measure == "rate" and not any(q.unit == "%" for q in s.quantities)):
+            unit = unit_for(name, level2)
             for q in bare:
-                if q.low == 0:
-                    continue
-                hits.append(
-                    Hit(
-                        "MISSING_UNIT",
-                        "value",
-                        q.num_start,
-                        q.num_end,
-                        message_for("MISSING_UNIT", t[q.num_start : q.num_end], extra=unit or ""),
-                        "soft",
-                    )
-                )
+                message = message_for("MISSING_UNIT", t[q.num_start : q.num_end], extra=unit or "")
+                hits.append(Hit("MISSING_UNIT", "value", q.num_start, q.num_end, message, "soft"))
     if not has_malformed and measure == "cost":
         for q in s.quantities:
             if q.per and not q.unit and not q.magnitude:
-                hits.append(
-                    Hit(
-                        "MISSING_UNIT",
-                        "value",
-                        q.num_start,
-                        q.num_end,
-                        message_for("MISSING_UNIT", t[q.num_start : q.num_end], extra="元" + q.per),
-                        "soft",
-                    )
-                )
+                message = message_for("MISSING_UNIT", t[q.num_start : q.num_end], extra="元" + q.per)
+                hits.append(Hit("MISSING_UNIT", "value", q.num_start, q.num_end, message, "soft"))
 
     # a time indicator must name a date or a time limit
     is_time_slot = level2 == "时效指标" or (not level2 and measure in ("time", "duration"))
-    if is_time_slot and measure != "rate" and core not in TIME_CORES and core not in ("number", "bare", "graded"):
-        if not any(h.severity in ("block", "weak") for h in hits):
-            start, end = _whole(t)
-            hits.append(Hit("VAGUE_TIME", "value", start, end, message_for("VAGUE_TIME"), "block"))
-            defect_lexical = True
+    if (
+        is_time_slot
+        and measure != "rate"
+        and core not in TIME_CORES
+        and core not in ("number", "bare", "graded")
+        and not any(h.severity in ("block", "weak") for h in hits)
+    ):
+        hits.append(Hit("VAGUE_TIME", "value", *facts.whole, message_for("VAGUE_TIME"), "block"))
+        defect_lexical = True
 
     # restatement of the indicator name or of a goal (no threshold anywhere)
     if not strong and core not in ("bare", "graded") and not has_malformed:
-        spans = [(h.start, h.end) for h in hits if h.field == "value"]
-        content = _content_outside(t, spans)
-        directions = [h for h in hits if h.code == "DIRECTION" and h.severity in ("block", "weak")]
-        name_text = normalise(name[:MAX_NAME_CHARS])
-        copies_name = len(content) >= 3 and (
-            t.strip() == name_text.strip() or _longest_common(content, _content_outside(name_text, [])) >= 4
-        )
-        if (directions and len(content) >= 2) or (copies_name and core == "none" and not is_na_text(name)):
-            start, end = _whole(t)
-            hits.append(Hit("RESTATEMENT", "value", start, end, message_for("RESTATEMENT"), "block"))
+        content = _content_outside(t, [(h.start, h.end) for h in hits])
+        directions = any(h.code == "DIRECTION" and h.severity in ("block", "weak") for h in hits)
+        restates = directions and len(content) >= 2
+        if not restates and core == "none" and len(content) >= 3 and not is_na_text(name):
+            name_text = normalise(name[:MAX_NAME_CHARS])
+            restates = t.strip() == name_text.strip() or (
+                _longest_common(content[:80], _content_outside(name_text[:80], [])) >= 4
+            )
+        if restates:
+            hits.append(Hit("RESTATEMENT", "value", *facts.whole, message_for("RESTATEMENT"), "block"))
             defect_lexical = True
 
     if not has_malformed and not defect_lexical and not strong:
         if core == "none":
-            start, end = _whole(t)
-            hits.append(Hit("NO_MEASURE", "value", start, end, message_for("NO_MEASURE"), "weak"))
+            hits.append(Hit("NO_MEASURE", "value", *facts.whole, message_for("NO_MEASURE"), "weak"))
         elif core == "undated":
             d = next(d for d in s.dates if d.kind == "undated")
-            hits.append(Hit("UNDATED", "value", d.start, d.end, message_for("UNDATED", t[d.start : d.end]), "warn"))
+            hits.append(
+                Hit("UNDATED", "value", d.start, d.end, message_for("UNDATED", t[d.start : d.end]), "warn")
+            )
         elif core == "binary":
             b0, b1, term = s.binary[0]
             hits.append(Hit("BINARY", "value", b0, b1, message_for("BINARY", t[b0:b1]), "warn", term))
-    if not has_malformed and _is_multi(s, list_markers):
-        start, end = _whole(t)
-        hits.append(Hit("MULTI", "value", start, end, message_for("MULTI"), "warn"))
+    if facts.multi and not has_malformed:
+        hits.append(Hit("MULTI", "value", *facts.whole, message_for("MULTI"), "warn"))
 
-    hits.sort(key=lambda h: (h.start, -h.end))
+    if len(hits) > 1:
+        hits.sort(key=lambda h: (h.start, -h.end))
     return Analysis(tuple(hits) + name_hits, core, measure, s)

@@ -57,7 +57,23 @@ _UNITS = sorted(
     key=len,
     reverse=True,
 )
-_TIME_UNITS = ("个工作日", "工作日", "个自然日", "自然日", "个小时", "小时", "钟头", "分钟", "秒", "天", "日", "周", "星期", "个月", "年")
+_TIME_UNITS = (
+    "个工作日",
+    "工作日",
+    "个自然日",
+    "自然日",
+    "个小时",
+    "小时",
+    "钟头",
+    "分钟",
+    "秒",
+    "天",
+    "日",
+    "周",
+    "星期",
+    "个月",
+    "年",
+)
 UNIT_PATTERN = "|".join(re.escape(u) for u in _UNITS)
 _TIME_UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(_TIME_UNITS, key=len, reverse=True))
 
@@ -76,7 +92,7 @@ _QTY_RE = re.compile(
     + NUM
     + r"))?\s*(?P<mag>[万千亿](?!分之))?\s*(?P<unit>"
     + UNIT_PATTERN
-    + r")?(?P<per>/(?:"
+    + r"|[A-Za-z]{1,12}(?![A-Za-z]))?(?P<per>/(?:"
     + UNIT_PATTERN
     + r"|年|月|次|天|日|人|个|场|台|月|季度|学期|[\u4e00-\u9fff]{1,3}))?\s*"
     + _CMP_AFTER
@@ -120,16 +136,54 @@ _DATE_RES: tuple[tuple[re.Pattern[str], DateKind], ...] = (
         "month",
     ),
     (re.compile(r"(?<![\d.])\d{1,2}\s*[日号]\s*(?:前|之前|以前)"), "month"),
-    (re.compile(r"(?:年底|年末|年终|岁末|第[一二三四1-4]季度末?|[一二三四1-4]季度末|上半年|下半年)(?:前|之前|以前)?"), "year_end"),
+    (
+        re.compile(
+            r"(?:年底|年末|年终|岁末|第[一二三四1-4]季度末?|[一二三四1-4]季度末|上半年|下半年)(?:前|之前|以前)?"
+        ),
+        "year_end",
+    ),
     (re.compile(r"每(?:个)?(?:年|月|季度?|周|天|日|半年|双月|星期|学期|工作日)"), "recurring"),
-    (re.compile(r"(?:\d{1,2}\s*[:：点时]\s*\d{0,2}分?|[一二三四五六七八九十]{1,3}点半?)(?:前|之前|以前)"), "recurring"),
-    (re.compile(r"不跨年度?|年度周期内|本年度内?|年度内|本年内?|当年度?|全年|今年|年内|次年|当月|当天|当日"), "undated"),
+    (
+        re.compile(r"(?:\d{1,2}\s*[:：点时]\s*\d{0,2}分?|[一二三四五六七八九十]{1,3}点半?)(?:前|之前|以前)"),
+        "recurring",
+    ),
+    (
+        re.compile(
+            r"不跨年度?|年度周期内|本年度内?|年度内|本年内?|当年度?|全年|今年|年内|次年|当月|当天|当日"
+        ),
+        "undated",
+    ),
+)
+
+# Characters one of which must occur for a pattern to match (cheap prefilters, same results).
+_DIGITS = frozenset("0123456789")
+_DATE_TRIGGERS = (
+    frozenset("年"),
+    frozenset("-/."),
+    frozenset("年"),
+    frozenset("月"),
+    frozenset("日号"),
+    frozenset("年季半岁"),
+    frozenset("每"),
+    frozenset("点时:："),
+    frozenset("年月天日"),
+)
+_DURATION_TRIGGERS = frozenset("日天时钟分秒周期月年")
+_CN_TRIGGERS = frozenset("零一二两三四五六七八九十百千半")
+# Words that look like numeral + measure word but are not counts (统一部署, 一部分, 个人 …).
+_CN_WORDS_BEFORE = frozenset(
+    "统一 唯一 同一 单一 逐一 专一 之一 均一 划一 万一 第一 第二 第三 星期一".split()
+)
+_CN_WORDS_AFTER = frozenset(
+    """部署 部门 部分 个人 个体 个性 场所 场地 场景 期间 期限 家庭 家长 处理 处置 台账 本地 本级 项目 类型 类别
+    名单 名称 位置 份额 条件 张贴 页面 所有 所属 支持 支付 队伍 队员 组织 组长 门户 层面 层级 节点 节约 班子
+    批准 批复 件事 次年 次日 年度 届时 人员 人民 人才 人群 户籍 条例 项工作""".split()
 )
 
 _BINARY_RE = re.compile(
     r"通过验收|验收合格|验收通过|质量合格|全部完成|已完成|完成|不合格|合格|达标|通过(?=验收|审核|审计|考核|评审|评估|检查|审批|认证|$|[\s,，。;；])"
     r"|验收|符合|满足|实现|建成|落成|投入使用|正常运行|正常运转|运行正常|正常开展|正常|到位|全覆盖|覆盖|杜绝|未发生|不发生|无(?=[\u4e00-\u9fff]{0,6}(?:事故|事件|投诉|差错|案件|问题|隐患|违规|违纪|发生))"
-    r"|获得|取得|办结|认可|出具|印发|发布|上线|交付|移交|归档"
+    r"|(?:获得|取得)(?=[\u4e00-\u9fff]{0,4}(?:证|资质|认证|许可|奖|荣誉|批复|批准|立项|称号))|办结|认可|出具|印发|上线|交付|移交|归档"
 )
 _WHOLE_BINARY = frozenset({"是", "否", "有", "无", "0", "零"})
 _TITLE_RE = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,20}〕|“[^”]{0,40}”|\"[^\"]{0,40}\"")
@@ -191,7 +245,19 @@ class Scan:
         return any(q.has_unit for q in self.quantities)
 
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def chinese_number(text: str) -> float | None:
@@ -242,12 +308,17 @@ def scan(text: str) -> Scan:
         ('万', '%')
     """
     t = normalise(text)
-    titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(t)] if ("《" in t or "“" in t or '"' in t or "〔" in t) else []
+    titles = (
+        [(m.start(), m.end()) for m in _TITLE_RE.finditer(t)]
+        if ("《" in t or "“" in t or '"' in t or "〔" in t)
+        else []
+    )
     dates: list[DateSpan] = []
     taken: list[tuple[int, int]] = list(titles)
-    has_digit = any(c.isdigit() for c in t)
-    for pattern, kind in _DATE_RES:
-        if kind in ("dated",) and not has_digit:
+    chars = set(t)
+    has_digit = not chars.isdisjoint(_DIGITS)
+    for (pattern, kind), triggers in zip(_DATE_RES, _DATE_TRIGGERS, strict=True):
+        if (kind == "dated" and not has_digit) or chars.isdisjoint(triggers):
             continue
         for m in pattern.finditer(t):
             if m.end() == m.start() or _inside(m.start(), m.end(), taken):
@@ -259,7 +330,7 @@ def scan(text: str) -> Scan:
             dates.append(DateSpan(m.start(), m.end(), kind, year))
             taken.append((m.start(), m.end()))
     durations: list[Duration] = []
-    for m in _DURATION_RE.finditer(t):
+    for m in _DURATION_RE.finditer(t) if not chars.isdisjoint(_DURATION_TRIGGERS) else ():
         start = m.start("num")
         if _inside(start, m.end(), taken):
             continue
@@ -293,10 +364,14 @@ def scan(text: str) -> Scan:
                     m.group("after"),
                 )
             )
-    for m in _CN_QTY_RE.finditer(t):
+    for m in _CN_QTY_RE.finditer(t) if not chars.isdisjoint(_CN_TRIGGERS) else ():
         ns, ne = m.start("num"), m.end("num")
         if _inside(ns, m.end(), taken) or t[ns : ne + 1] in ("十分", "一般", "一定", "百分"):
             continue
+        if (ns > 0 and t[ns - 1] + t[ns] in _CN_WORDS_BEFORE) or t[
+            m.end() - 1 : m.end() + 1
+        ] in _CN_WORDS_AFTER:
+            continue  # 统一部署, 一部分, 个人: a numeral inside a word, not a count
         value = chinese_number(m.group("num"))
         if value is None:
             continue

@@ -39,7 +39,9 @@ _CORE_SCORE: dict[str, int] = {
 }
 
 
-def decide(hits: Sequence[Hit], core: Core | str, defect_probability: float | None = None) -> tuple[Label, int, Verdict]:
+def decide(
+    hits: Sequence[Hit], core: Core | str, defect_probability: float | None = None
+) -> tuple[Label, int, Verdict]:
     """The (label, score, verdict) of one indicator from its remaining hits and its value's core.
 
     Args:

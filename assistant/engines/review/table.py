@@ -11,7 +11,9 @@ Example:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ...records.schema import Finding, Indicator, IndicatorReview, Project
 from .rewrite import fmt_number, money_wan
@@ -22,6 +24,11 @@ REQUIRED_OUTPUT_SLOTS = ("数量指标", "质量指标", "时效指标", "成本
 EFFECT_SLOTS = frozenset({"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"})
 COST_SLOTS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
 SATISFACTION_SLOTS = frozenset({"服务对象满意度指标"})
+# Cost, time and satisfaction indicators describe the process, not the topic: never "unrelated".
+_OUTPUT_SLOTS = frozenset(REQUIRED_OUTPUT_SLOTS) | COST_SLOTS
+# A cost rounded up from the budget (不超过32万元 for 31.82万元) is tolerated up to 1%.
+_TOLERANCE = 1.01
+_PROCESS_SLOTS = COST_SLOTS | SATISFACTION_SLOTS | {"时效指标"}
 
 # Words that carry no topic (slot vocabulary, measure words): an indicator made only of them
 # (满意度, 完成时限, 成本) is never "unrelated".
@@ -33,7 +40,7 @@ _SPACE = re.compile(r"[\s\u3000、，,。；;：:（）()“”\"'《》\-—/]+
 
 
 def _has_value(review: IndicatorReview) -> bool:
-    return review.label != "na" and not is_na_text(review.indicator.value)
+    return review.label != "na" and bool(review.indicator.value.strip())
 
 
 def missing_slots(project: Project, reviews: Sequence[IndicatorReview]) -> list[Finding]:
@@ -46,9 +53,15 @@ def missing_slots(project: Project, reviews: Sequence[IndicatorReview]) -> list[
         ok = slot in filled or (slot == "成本指标" and bool(filled & COST_SLOTS))
         if not ok:
             how = "只填了“不适用”或空值" if slot in present else "没有填写"
-            findings.append(Finding("MISSING_SLOT", f"缺少{slot}（{how}），产出指标的数量、质量、时效、成本均应至少设一条"))
+            findings.append(
+                Finding(
+                    "MISSING_SLOT", f"缺少{slot}（{how}），产出指标的数量、质量、时效、成本均应至少设一条"
+                )
+            )
     if not (filled & EFFECT_SLOTS) and "效益指标" not in level1_filled:
-        findings.append(Finding("MISSING_SLOT", "缺少效益指标：至少应设一条经济、社会、生态或可持续影响效益指标"))
+        findings.append(
+            Finding("MISSING_SLOT", "缺少效益指标：至少应设一条经济、社会、生态或可持续影响效益指标")
+        )
     if not (filled & SATISFACTION_SLOTS) and "满意度指标" not in level1_filled:
         findings.append(Finding("MISSING_SLOT", "缺少满意度指标：至少应设一条服务对象满意度指标"))
     return findings
@@ -74,7 +87,7 @@ def cost_findings(project: Project, reviews: Sequence[IndicatorReview]) -> list[
             if amount is None:
                 continue
             per_unit = bool(q.per) or "每" in ind.value[: q.start + 1] or "单价" in ind.name
-            if amount > budget * 1.0001 and not per_unit:
+            if amount > budget * _TOLERANCE and not per_unit:
                 findings.append(
                     Finding(
                         "COST_OVER_BUDGET",
@@ -86,7 +99,7 @@ def cost_findings(project: Project, reviews: Sequence[IndicatorReview]) -> list[
             break
     has_total = any("总" in ind.name or "总" in ind.value for ind, _ in totals)
     total = sum(amount for _, amount in totals)
-    if len(totals) >= 2 and not has_total and total > budget * 1.0001:
+    if len(totals) >= 2 and not has_total and total > budget * _TOLERANCE:
         findings.append(
             Finding(
                 "COST_OVER_BUDGET",
@@ -96,23 +109,31 @@ def cost_findings(project: Project, reviews: Sequence[IndicatorReview]) -> list[
     return findings
 
 
+@lru_cache(maxsize=65536)
 def _norm_name(name: str) -> str:
     return _SPACE.sub("", name)
 
 
 def duplicate_findings(reviews: Sequence[IndicatorReview]) -> list[Finding]:
-    """The same indicator name (ignoring spaces and punctuation) more than once in one table."""
+    """The same indicator name (ignoring spaces and punctuation) more than once in one table.
+
+    The same name in different 产出 slots with different values (培训人次 as a count and as a cost per
+    person) is complementary and not reported.
+    """
     seen: dict[str, list[IndicatorReview]] = {}
     for review in reviews:
-        if is_na_text(review.indicator.name) or review.label == "na":
+        if review.label == "na" or is_na_text(review.indicator.name):
             continue
         seen.setdefault(_norm_name(review.indicator.name), []).append(review)
     findings = []
     for group in seen.values():
         if len(group) < 2:
             continue
-        slots = "、".join(dict.fromkeys(r.indicator.level2 or "未分类" for r in group))
+        levels = [r.indicator.level2 for r in group]
         same_value = len({r.indicator.value for r in group}) == 1
+        if not same_value and len(set(levels)) == len(levels) and set(levels) <= _OUTPUT_SLOTS:
+            continue  # the count, the deadline and the cost of one thing: complementary, not repeated
+        slots = "、".join(dict.fromkeys(level or "未分类" for level in levels))
         findings.append(
             Finding(
                 "DUPLICATE",
@@ -134,42 +155,56 @@ def goal_findings(project: Project) -> list[Finding]:
     return []
 
 
-def _topic_chars(text: str) -> set[str]:
-    return {c for c in text if "\u4e00" <= c <= "\u9fff"} - _GENERIC
+@lru_cache(maxsize=65536)
+def _topic_chars(text: str) -> frozenset[str]:
+    return frozenset(c for c in text if "\u4e00" <= c <= "\u9fff") - _GENERIC
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
+    return frozenset(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
 
 
 def unrelated_findings(project: Project, reviews: Sequence[IndicatorReview]) -> list[Finding]:
     """Indicators sharing no topic with the goal, the project name or the rest of the table.
 
     Conservative by design: only names with at least four topic characters are judged, the
-    reference text is the goal, the project name and every other indicator's name and value, and an
-    indicator is flagged only when it shares no topic bigram and at most one topic character with
-    that reference. Generic indicators (满意度, 完成时限, 成本) are never flagged.
+    reference text is the goal, the project name and every other indicator's name, value and
+    explanation, and an indicator is flagged only when it shares no topic bigram and no
+    topic character with that reference. Cost, time and satisfaction indicators are never flagged.
     """
     goal = project.goal or ""
     if len(_SPACE.sub("", goal)) < 8:
         return []
+    candidates = [
+        (i, r)
+        for i, r in enumerate(reviews)
+        if r.label != "na"
+        and r.indicator.level2 not in _PROCESS_SLOTS
+        and len(_topic_chars(r.indicator.name)) >= 4
+    ]
+    if not candidates:
+        return []
+    base_chars = _topic_chars(goal) | _topic_chars(project.name)
+    base_bigrams = _bigrams(goal) | _bigrams(project.name)
+    texts = [f"{r.indicator.name} {r.indicator.value} {r.indicator.explain or ''}" for r in reviews]
+    char_counts: Counter[str] = Counter()
+    bigram_counts: Counter[str] = Counter()
+    for text in texts:
+        char_counts.update(_topic_chars(text))
+        bigram_counts.update(_bigrams(text))
     findings = []
-    for i, review in enumerate(reviews):
+    for i, review in candidates:
         ind = review.indicator
-        if review.label == "na" or is_na_text(ind.name):
-            continue
+        own_chars, own_bigrams = _topic_chars(texts[i]), _bigrams(texts[i])
         topic = _topic_chars(ind.name)
-        if len(topic) < 4:
-            continue
-        others = " ".join(
-            f"{r.indicator.name} {r.indicator.value} {r.indicator.explain or ''}" for j, r in enumerate(reviews) if j != i
-        )
-        reference = f"{goal} {project.name} {others}"
-        ref_chars = _topic_chars(reference)
-        shared_chars = topic & ref_chars
+        shared = {c for c in topic if c in base_chars or char_counts[c] - (c in own_chars) > 0}
         name_bigrams = {b for b in _bigrams(ind.name) if not (set(b) <= _GENERIC)}
-        if len(shared_chars) <= 1 and not (name_bigrams & _bigrams(reference)):
+        shares_bigram = any(
+            b in base_bigrams or bigram_counts[b] - (b in own_bigrams) > 0 for b in name_bigrams
+        )
+        if not shared and not shares_bigram:
             findings.append(
                 Finding("UNRELATED", f"指标“{ind.name}”与年度目标和项目内容看不出关联，请确认是否属于本项目")
             )

@@ -82,21 +82,28 @@ def gather(
     hits = [r for r in hits if corpus.rows[r].project not in exclude][: settings.n_rows]
 
     share: dict[int, float] = defaultdict(float)
+    sim_share: dict[int, float] = defaultdict(float)
+    slot_share: dict[str, float] = defaultdict(float)
     best_rank: dict[int, int] = {}
     count: dict[int, int] = defaultdict(int)
     name_sim: dict[int, float] = defaultdict(float)
     support: dict[int, list[int]] = defaultdict(list)
     total_weight = sum(rank_weight(r) for r in range(len(neighbours))) or 1.0
+    similarities = [dice(draft.name, corpus.projects[p].name) for p in neighbours]
+    total_similarity = sum(similarities) + 1e-6
     for rank, p in enumerate(neighbours):
-        similarity = dice(draft.name, corpus.projects[p].name)
+        similarity = similarities[rank]
         for row_id in corpus.project_rows[p]:
             t = corpus.rows[row_id].template
             support[t].append(row_id)
         for t in corpus.project_templates[p]:
             share[t] += rank_weight(rank) / total_weight
+            sim_share[t] += similarity / total_similarity
             best_rank.setdefault(t, rank)
             count[t] += 1
             name_sim[t] = max(name_sim[t], similarity)
+        for level2 in {corpus.templates[t].level2 for t in corpus.project_templates[p]}:
+            slot_share[level2] += rank_weight(rank) / total_weight
     hit_rank: dict[int, int] = {}
     for rank, row_id in enumerate(hits):
         t = corpus.rows[row_id].template
@@ -122,6 +129,9 @@ def gather(
         measurable = sum(1 for r in rows if corpus.rows[r].measurable) / len(rows)
         features = {
             "nb_share": share.get(t, 0.0),
+            "sim_share": sim_share.get(t, 0.0),
+            "slot_share": share.get(t, 0.0) / slot_share[level2] if slot_share.get(level2) else 0.0,
+            "top1": 1.0 if best_rank.get(t) == 0 else 0.0,
             "nb_top": 1.0 / (1 + best_rank[t]) if t in best_rank else 0.0,
             "nb_count": count.get(t, 0) / max(settings.n_projects, 1),
             "name_sim": name_sim.get(t, 0.0),
@@ -208,6 +218,9 @@ def _add_mentions(
             best.features["mention"] = 1.0
         features = {
             "nb_share": 0.0,
+            "sim_share": 0.0,
+            "slot_share": 0.0,
+            "top1": 0.0,
             "nb_top": 0.0,
             "nb_count": 0.0,
             "name_sim": 0.0,
@@ -221,7 +234,7 @@ def _add_mentions(
         }
         if best is not None:
             # the goal confirms a past template: the new name inherits its neighbour evidence
-            for key in ("nb_share", "nb_top", "nb_count", "name_sim", "prior"):
+            for key in ("nb_share", "sim_share", "slot_share", "top1", "nb_top", "nb_count", "name_sim", "prior"):
                 features[key] = best.features[key] * dice(best.name, mention.name)
         candidates.append(Candidate(level1, level2, mention.name, None, list(best.rows) if best else [], mention, features))
 

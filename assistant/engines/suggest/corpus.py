@@ -33,6 +33,8 @@ REQUIRED_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("满意度", (SATISFACTION_SLOT,)),
 )
 MEASURABLE_KINDS = frozenset({"number", "range", "deadline", "duration", "binary"})
+#: Parse flags that do not make a value unreadable (约 6.6万人次, 每年11月, the first of several numbers).
+BENIGN_FLAGS = frozenset({"APPROX", "RECURRING", "MULTI", "UNIT_WORD"})
 
 
 def slot_group(level2: str) -> str:
@@ -56,8 +58,8 @@ def is_not_applicable(indicator: Indicator) -> bool:
 
 def is_measurable(parsed: ParsedValue) -> bool:
     """Cheap pre-filter: a parsed value with a number, range, date, duration or binary state and no
-    parse glitches. The reviewer has the final word on suggested values."""
-    return parsed.kind in MEASURABLE_KINDS and not parsed.flags
+    parse glitch (benign flags such as APPROX aside). The reviewer has the final word on suggestions."""
+    return parsed.kind in MEASURABLE_KINDS and set(parsed.flags) <= BENIGN_FLAGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ class Corpus:
         self.project_templates: list[set[int]] = [set() for _ in self.projects]
         self.slot_projects: Counter[str] = Counter()
         self._frequent: dict[tuple[str, ...], list[int]] = {}
+        self._rates: dict[str, float] = {}
         self._build()
 
     @classmethod
@@ -157,6 +160,19 @@ class Corpus:
             ids = [t for t, stats in enumerate(self.templates) if stats.level2 in slots]
             ids.sort(key=lambda t: (-len(self.templates[t].projects), t))
             cached = self._frequent[slots] = ids[:limit]
+        return cached
+
+    def slot_rate(self, level2: str) -> float:
+        """The median past percentage target of a slot (90 when the slot has none), cached."""
+        cached = self._rates.get(level2)
+        if cached is None:
+            values = sorted(
+                float(r.parsed.low)
+                for r in self.rows
+                if r.level2 == level2 and r.measurable and r.parsed.unit in {"%", "％"} and r.parsed.low
+                and 0 < r.parsed.low <= 100
+            )
+            cached = self._rates[level2] = float(round(values[len(values) // 2])) if values else 90.0
         return cached
 
     def __len__(self) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from assistant.records.schema import ParsedValue, ValueRange
 
 NUMERIC_KINDS = frozenset({"number", "range", "duration"})
+BENIGN_FLAGS = frozenset({"APPROX", "RECURRING", "MULTI", "UNIT_WORD"})
 #: Rates where less is better (投诉率 ≤ 5%): their default comparator is ≤.
 LOWER_IS_BETTER = ("投诉", "事故", "差错", "发生率", "失误", "流失", "违规", "超支", "空置", "误差", "逾期")
 #: Defaults when no past value of a rate is known (DOMAIN.md: satisfaction ≥90% is the usual floor).
@@ -42,7 +43,7 @@ def normalise_unit(unit: str | None) -> str | None:
 
 def numeric_values(values: Sequence[ParsedValue]) -> list[ParsedValue]:
     """The values that carry a number (counts, rates, amounts, durations) and no parse glitch."""
-    return [v for v in values if v.kind in NUMERIC_KINDS and v.low is not None and not v.flags]
+    return [v for v in values if v.kind in NUMERIC_KINDS and v.low is not None and set(v.flags) <= BENIGN_FLAGS]
 
 
 def dominant_unit(values: Sequence[ParsedValue]) -> str | None:

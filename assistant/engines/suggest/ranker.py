@@ -24,6 +24,9 @@ from assistant.errors import StoreError
 FORMAT_VERSION = 1
 FEATURES: tuple[str, ...] = (
     "nb_share",  # rank-weighted share of neighbour projects using the template
+    "sim_share",  # the same share weighted by name similarity to the draft
+    "slot_share",  # nb_share among the neighbours that fill this slot at all
+    "top1",  # the nearest neighbour uses it
     "nb_top",  # 1/(1+rank) of the nearest neighbour using it
     "nb_count",  # share of neighbours using it
     "name_sim",  # best name similarity between the draft and a neighbour using it

@@ -9,7 +9,10 @@ Rules, in order:
 - 时效: the nearest past deadline with this project's year, else a duration (≤3个工作日), else the
   end of the project's year (YYYY年12月底前);
 - other numbers: the nearest measurable past value in canonical form (comparator, number, unit);
-- a binary state (完成, 通过验收) is kept; anything vague yields ``None`` (the candidate is dropped).
+- a binary state (完成, 通过验收) is kept;
+- 质量/效益/满意度 names whose past values were all vague (明显, 得到提升) get the share the slot
+  usually targets (the median past % of the slot, e.g. ≥90%); anything else vague yields ``None``
+  (the candidate is dropped).
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ from assistant.records.schema import ParsedValue, Project, ProjectDraft, ValueRa
 from .adapt import adapt_deadline, deadline_for, format_number, mention_value, to_wan
 from .candidates import Candidate
 from .corpus import COST_SLOTS, Corpus
-from .ranges import normalise_unit, rate_comparator, typical_rate, value_range
+from .ranges import BENIGN_FLAGS, normalise_unit, rate_comparator, typical_rate, value_range
 
 RATE_SUFFIXES = ("率", "满意度", "覆盖面", "知晓度", "达标度")
+#: Slots whose vague past values (明显, 得到提升) are restated as the share the slot usually targets.
+RATE_SLOTS = frozenset(
+    {"质量指标", "社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"}
+)
 
 
 def round_amount(value: float) -> float:
@@ -42,7 +49,7 @@ def round_amount(value: float) -> float:
 
 def _canonical(parsed: ParsedValue) -> str | None:
     """A parsed number/range/duration as comparator + number + unit (None when incomplete)."""
-    if parsed.low is None or parsed.flags:
+    if parsed.low is None or not set(parsed.flags) <= BENIGN_FLAGS:
         return None
     unit = normalise_unit(parsed.unit) or ""
     if parsed.kind == "range" and parsed.high is not None:
@@ -87,6 +94,10 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
         text = _canonical(row.parsed)
         if text:
             return text, value_range(parsed, normalise_unit(row.parsed.unit))
+    if candidate.level2 in RATE_SLOTS:
+        # past values were vague (明显, 得到提升): state the share the slot usually targets
+        rate = corpus.slot_rate(candidate.level2)
+        return f"≥{format_number(rate)}%", None
     return None
 
 

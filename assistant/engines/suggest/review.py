@@ -25,9 +25,10 @@ class MeasurableOnlyReviewer:
 
 
 def default_reviewer() -> object:
-    """The project's review engine, or :class:`MeasurableOnlyReviewer` when it is not available."""
+    """The review engine as ``assistant review`` runs it (rules plus the shipped vagueness model when
+    built), or :class:`MeasurableOnlyReviewer` when the engine is not available."""
     try:
-        from assistant.engines.review import Reviewer
+        from assistant.engines.review import Reviewer, load_default_model
     except ImportError:
         return MeasurableOnlyReviewer()
-    return Reviewer()
+    return Reviewer(model=load_default_model())

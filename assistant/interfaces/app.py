@@ -1,0 +1,507 @@
+"""The Gradio app: 起草 (draft), 审核 (review), 指标库 (library) and 语料 (corpus) tabs.
+
+:func:`build_app` returns a ``gr.Blocks`` without launching it; :func:`launch_app` starts it with
+the theme, CSS, upload cap and queue settings (``assistant serve`` calls both). Gradio is imported
+only inside those functions (``import assistant.interfaces.app`` stays light). The handlers are
+module-level functions in :mod:`assistant.interfaces.handlers`, re-exported here; the small
+closures below only unpack Gradio's event data and route outputs to components.
+
+(No ``from __future__ import annotations`` here: Gradio reads the ``gr.SelectData`` and
+``gr.Progress`` annotations of the event functions at run time.)
+"""
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import frames
+from .handlers import (
+    ALL,
+    EXAMPLE_LABELS,
+    EXAMPLES,
+    MAX_UPLOAD_MB,
+    NEEDS_WORK,
+    SEARCH_MODES,
+    TITLE,
+    UPLOAD_TYPES,
+    DraftView,
+    ReviewView,
+    check_uploads,
+    draft_table,
+    export_draft,
+    filter_review_rows,
+    ingest_documents,
+    library_filters,
+    make_draft,
+    rereview_table,
+    review_documents,
+    row_details,
+    search_library,
+    store_status,
+    table_project,
+    value_distribution,
+)
+from .handlers import _text as _text
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+CONCURRENCY_LIMIT = 4  # engine calls run at most this many at once per event; the rest queue
+QUEUE_SIZE = 256
+#: Gradio's own hard limit (its message is in English): above ours, so ours is what users see.
+GRADIO_MAX_FILE_SIZE = "50mb"
+
+# ------------------------------------------------------------------------------------ the Blocks
+CSS = """
+.gradio-container { max-width: 1400px !important; font-family: "Noto Sans CJK SC", "Source Han Sans SC",
+  "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif; }
+.app-title h1 { margin-bottom: 0.1em; }
+.app-title p { color: #555; margin-top: 0; }
+.status { padding: 6px 10px; border-radius: 6px; margin: 4px 0; background: #f4f6f8; }
+.status.error { background: #fdecee; color: #8a1c24; }
+.status.ok { background: #e9f6ec; color: #1d5e2c; }
+.status.info { background: #eef3fb; color: #1f3b66; }
+.muted { color: #777; }
+table.evidence { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+table.evidence th, table.evidence td { border: 1px solid #ddd; padding: 4px 6px; text-align: left; }
+table.evidence th { background: #f3f5f8; }
+.badge { padding: 1px 8px; border-radius: 10px; font-weight: 600; }
+.rewrite { color: #1d5e2c; }
+"""
+
+
+def _highlight_colours() -> dict[str, str]:
+    from ..engines.review.lexicon import WARNING_CODES
+
+    return {
+        name: ("#ffd966" if code in WARNING_CODES else "#f4a6ad") for code, name in frames.CODE_NAMES.items()
+    }
+
+
+def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
+    """The four-tab app over the store in ``store_dir`` (``None``: the default store); not launched."""
+    import gradio as gr
+
+    store = str(store_dir) if store_dir is not None else None
+    bind = functools.partial
+    form_fields: list[Any] = []
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.HTML(
+            f"<div class='app-title'><h1>{TITLE}</h1><p>项目支出绩效目标表：推荐可衡量的指标，标出含糊的指标值并给出改写建议。</p></div>"
+        )
+        status_bar = gr.HTML(elem_id="store-status")
+        app.load(bind(store_status, store), outputs=status_bar)
+
+        with gr.Tabs():
+            # ------------------------------------------------------------------ 起草
+            with gr.Tab("起草", id="draft"):
+                with gr.Row():
+                    with gr.Column(scale=1, min_width=320):
+                        name = gr.Textbox(
+                            label="项目名称", placeholder="如：党员教育培训经费", elem_id="draft-name"
+                        )
+                        goal = gr.Textbox(
+                            label="年度目标",
+                            lines=4,
+                            placeholder="写明做什么、做多少、达到什么效果",
+                            elem_id="draft-goal",
+                        )
+                        with gr.Row():
+                            budget = gr.Number(label="资金（万元）", minimum=0, elem_id="draft-budget")
+                            year = gr.Number(label="年度", precision=0, elem_id="draft-year")
+                        department = gr.Textbox(
+                            label="部门", placeholder="如：区委组织部", elem_id="draft-department"
+                        )
+                        draft_button = gr.Button("生成指标表", variant="primary", elem_id="draft-run")
+                        form_fields = [name, goal, budget, year, department]
+                        examples = gr.Examples(
+                            examples=EXAMPLES,
+                            inputs=form_fields,
+                            label="示例项目（点一下即可填入并生成）",
+                            example_labels=EXAMPLE_LABELS,
+                        )
+                    with gr.Column(scale=3):
+                        draft_status = gr.HTML(elem_id="draft-status")
+                        draft_grid = gr.Dataframe(
+                            headers=frames.DRAFT_COLUMNS,
+                            interactive=True,
+                            static_columns=[0, 1, 2, 5, 6, 7],
+                            wrap=True,
+                            max_height=560,
+                            column_widths=["5%", "10%", "12%", "25%", "16%", "11%", "7%", "14%"],
+                            label="建议的绩效指标（可直接修改“三级指标”“指标值”）",
+                            elem_id="draft-grid",
+                        )
+                        with gr.Row():
+                            export_xlsx = gr.Button("导出申报表（XLSX）", elem_id="export-xlsx")
+                            export_docx = gr.Button("导出 Word（DOCX）", elem_id="export-docx")
+                        export_file = gr.File(label="下载", interactive=False, height=90, elem_id="export-file")
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        evidence = gr.HTML(frames.evidence_html(None), label="依据", elem_id="draft-evidence")
+                    with gr.Column(scale=2):
+                        spans = gr.HighlightedText(
+                            label="指标值审核（标出含糊之处）",
+                            color_map=_highlight_colours(),
+                            show_legend=False,
+                            combine_adjacent=True,
+                            elem_id="draft-spans",
+                        )
+                        review_detail = gr.HTML(elem_id="draft-review")
+                suggestions_state = gr.State([])
+                previous_grid = gr.State(None)
+
+            # ------------------------------------------------------------------ 审核
+            with gr.Tab("审核", id="review"):
+                with gr.Row():
+                    with gr.Column(scale=1, min_width=320):
+                        uploads = gr.File(
+                            label=f"上传绩效目标表（可多选；xlsx、docx、pdf、html、csv、txt，单个不超过 {MAX_UPLOAD_MB} MB）",
+                            file_count="multiple",
+                            file_types=UPLOAD_TYPES,
+                            type="filepath",
+                            elem_id="review-files",
+                        )
+                        pasted = gr.Textbox(
+                            label="或粘贴表格（从 Excel 复制，需含“三级指标”“指标值”表头）",
+                            lines=6,
+                            placeholder="一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人次\t≥400人次",
+                            elem_id="review-paste",
+                        )
+                        review_button = gr.Button("开始审核", variant="primary", elem_id="review-run")
+                        review_reports = gr.File(
+                            label="下载审核报告（XLSX / CSV）", interactive=False, elem_id="review-reports"
+                        )
+                    with gr.Column(scale=3):
+                        review_status = gr.HTML(elem_id="review-status")
+                        with gr.Row():
+                            chart_codes = gr.BarPlot(
+                                x="问题",
+                                y="数量",
+                                color="类别",
+                                title="各类问题数量",
+                                x_label_angle=-30,
+                                sort="-y",
+                                height=300,
+                                elem_id="review-chart-codes",
+                            )
+                            chart_projects = gr.BarPlot(
+                                x="项目",
+                                y="数量",
+                                color="结论",
+                                color_map={
+                                    frames.VERDICT_NAMES["block"]: "#d9534f",
+                                    frames.VERDICT_NAMES["warn"]: "#f0ad4e",
+                                },
+                                title="各项目需修改的指标",
+                                x_label_angle=-30,
+                                height=300,
+                                elem_id="review-chart-projects",
+                            )
+                        review_projects = gr.Dataframe(
+                            headers=frames.PROJECT_COLUMNS,
+                            interactive=False,
+                            wrap=True,
+                            max_height=300,
+                            label="按项目",
+                            elem_id="review-projects",
+                        )
+                        with gr.Row():
+                            verdict_filter = gr.Dropdown(
+                                [ALL, NEEDS_WORK, *frames.VERDICT_NAMES.values()],
+                                value=ALL,
+                                label="结论",
+                                elem_id="filter-verdict",
+                            )
+                            code_filter = gr.Dropdown(
+                                [ALL], value=ALL, label="问题类型", elem_id="filter-code"
+                            )
+                            project_filter = gr.Dropdown(
+                                [ALL], value=ALL, label="项目", elem_id="filter-project"
+                            )
+                        review_rows = gr.Dataframe(
+                            headers=frames.REVIEW_COLUMNS,
+                            interactive=False,
+                            wrap=True,
+                            max_height=600,
+                            label="逐条指标",
+                            elem_id="review-rows",
+                        )
+                review_state = gr.State(None)
+
+            # ------------------------------------------------------------------ 指标库
+            with gr.Tab("指标库", id="library"):
+                with gr.Row():
+                    query = gr.Textbox(
+                        label="检索",
+                        placeholder="指标名称或关键词，如：培训人次、满意度",
+                        scale=3,
+                        elem_id="library-query",
+                    )
+                    mode = gr.Radio(
+                        list(SEARCH_MODES), value=next(iter(SEARCH_MODES)), label="检索方式", scale=2
+                    )
+                with gr.Row():
+                    level2_filter = gr.Dropdown([ALL], value=ALL, label="二级指标", elem_id="library-level2")
+                    department_filter = gr.Dropdown(
+                        [ALL], value=ALL, label="部门", allow_custom_value=True, elem_id="library-department"
+                    )
+                    year_filter = gr.Dropdown([ALL], value=ALL, label="年度", elem_id="library-year")
+                    search_button = gr.Button("检索", variant="primary", elem_id="library-run")
+                library_status = gr.HTML(elem_id="library-status")
+                library_rows = gr.Dataframe(
+                    headers=frames.LIBRARY_COLUMNS,
+                    interactive=False,
+                    wrap=True,
+                    max_height=420,
+                    label="历史指标（点选一行查看该指标的历史取值分布）",
+                    elem_id="library-rows",
+                )
+                with gr.Row():
+                    with gr.Column(scale=1):
+                        distribution_name = gr.Textbox(
+                            label="查看历史取值的指标", elem_id="library-indicator"
+                        )
+                        distribution_button = gr.Button("查看取值分布", elem_id="library-distribution")
+                        distribution_summary = gr.HTML(elem_id="library-summary")
+                    with gr.Column(scale=2):
+                        histogram = gr.BarPlot(
+                            x="取值",
+                            y="次数",
+                            title="历史取值分布",
+                            x_label_angle=-30,
+                            height=320,
+                            elem_id="library-histogram",
+                        )
+
+            # ------------------------------------------------------------------ 语料
+            with gr.Tab("语料", id="corpus"):
+                gr.HTML(
+                    "<p>把往年的绩效目标表加入语料库，起草和检索会参考它们。校验与提示和命令行 "
+                    "<code>assistant ingest</code> 完全一致；同一文档重复导入不会新增记录。</p>"
+                )
+                corpus_files = gr.File(
+                    label=f"选择文件（可多选；单个不超过 {MAX_UPLOAD_MB} MB）",
+                    file_count="multiple",
+                    file_types=UPLOAD_TYPES,
+                    type="filepath",
+                    elem_id="corpus-files",
+                )
+                ingest_button = gr.Button("导入语料库", variant="primary", elem_id="corpus-run")
+                ingest_status = gr.HTML(elem_id="corpus-status")
+                ingest_table = gr.Dataframe(
+                    interactive=False, wrap=True, label="导入结果", elem_id="corpus-table"
+                )
+
+        # -------------------------------------------------------------------- events
+        draft_inputs = [name, goal, budget, year, department]
+
+        def run_draft(*fields: Any) -> tuple[Any, ...]:
+            view = draft_table(*fields, store_dir=store)
+            return view.status, view.table, view.suggestions, view.table, frames.evidence_html(None), [], ""
+
+        draft_outputs = [
+            draft_status,
+            draft_grid,
+            suggestions_state,
+            previous_grid,
+            evidence,
+            spans,
+            review_detail,
+        ]
+        draft_button.click(run_draft, draft_inputs, draft_outputs, api_name="draft")
+        name.submit(run_draft, draft_inputs, draft_outputs, api_visibility="private")
+        examples.load_input_event.then(run_draft, draft_inputs, draft_outputs, api_visibility="private")
+
+        def on_edit(table: Any, previous: Any, *fields: Any) -> tuple[Any, ...]:
+            updated, pieces, detail = rereview_table(table, previous, *fields, store_dir=store)
+            return updated, updated, pieces, detail
+
+        draft_grid.input(
+            on_edit,
+            [draft_grid, previous_grid, *draft_inputs],
+            [draft_grid, previous_grid, spans, review_detail],
+            api_visibility="private",
+        )
+
+        def on_select(table: Any, suggestions: Any, *fields: Any, evt: gr.SelectData) -> tuple[Any, ...]:
+            return row_details(table, suggestions, evt.row_value, *fields, store_dir=store)
+
+        draft_grid.select(
+            on_select,
+            [draft_grid, suggestions_state, *draft_inputs],
+            [evidence, spans, review_detail],
+            api_visibility="private",
+            concurrency_limit=None,
+        )
+        export_xlsx.click(
+            lambda table, *f: export_draft(table, *f, fmt="xlsx"),
+            [draft_grid, *draft_inputs],
+            export_file,
+            api_name="export_xlsx",
+        )
+        export_docx.click(
+            lambda table, *f: export_draft(table, *f, fmt="docx"),
+            [draft_grid, *draft_inputs],
+            export_file,
+            api_name="export_docx",
+        )
+
+        tracker = gr.Progress()  # gradio recognises the parameter by this default value
+
+        def run_review(files: Any, text: Any, progress: gr.Progress = tracker) -> tuple[Any, ...]:
+            view = review_documents(files, text, store_dir=store, progress=progress)
+            return (
+                view.status,
+                view.projects,
+                view.rows,
+                view.by_code,
+                view.by_project,
+                view.report_files or None,
+                view.all_rows,
+                gr.Dropdown(choices=view.code_choices, value=ALL),
+                gr.Dropdown(choices=view.project_choices, value=ALL),
+                gr.Dropdown(value=ALL),
+            )
+
+        review_button.click(
+            run_review,
+            [uploads, pasted],
+            [
+                review_status,
+                review_projects,
+                review_rows,
+                chart_codes,
+                chart_projects,
+                review_reports,
+                review_state,
+                code_filter,
+                project_filter,
+                verdict_filter,
+            ],
+            api_name="review",
+        )
+        for dropdown in (verdict_filter, code_filter, project_filter):
+            dropdown.input(
+                filter_review_rows,
+                [review_state, verdict_filter, code_filter, project_filter],
+                review_rows,
+                api_visibility="private",
+                concurrency_limit=None,
+            )
+
+        def load_filters() -> tuple[Any, ...]:
+            slots, departments, years = library_filters(store)
+            return gr.Dropdown(choices=slots), gr.Dropdown(choices=departments), gr.Dropdown(choices=years)
+
+        app.load(load_filters, outputs=[level2_filter, department_filter, year_filter])
+        library_inputs = [query, mode, level2_filter, department_filter, year_filter]
+        search_button.click(
+            bind(_search, store), library_inputs, [library_status, library_rows], api_name="search"
+        )
+        query.submit(
+            bind(_search, store), library_inputs, [library_status, library_rows], api_visibility="private"
+        )
+
+        def show_histogram(indicator: Any, level2: Any, dept: Any, yr: Any) -> tuple[Any, ...]:
+            summary, bins = value_distribution(indicator, level2, dept, yr, store_dir=store)
+            return summary, gr.BarPlot(value=bins, sort=bins["取值"].tolist() or None)
+
+        distribution_inputs = [distribution_name, level2_filter, department_filter, year_filter]
+        distribution_button.click(
+            show_histogram, distribution_inputs, [distribution_summary, histogram], api_name="distribution"
+        )
+
+        def pick_indicator(level2: Any, dept: Any, yr: Any, evt: gr.SelectData) -> tuple[Any, ...]:
+            picked = _text(evt.row_value[0]) if evt.row_value else ""
+            if not picked:
+                return gr.Textbox(), gr.HTML(), gr.BarPlot()
+            return (picked, *show_histogram(picked, level2, dept, yr))
+
+        library_rows.select(
+            pick_indicator,
+            [level2_filter, department_filter, year_filter],
+            [distribution_name, distribution_summary, histogram],
+            api_visibility="private",
+        )
+
+        def run_ingest(files: Any) -> tuple[Any, ...]:
+            html, table = ingest_documents(files, store_dir=store)
+            return html, table, store_status(store), *load_filters()
+
+        ingest_button.click(
+            run_ingest,
+            corpus_files,
+            [ingest_status, ingest_table, status_bar, level2_filter, department_filter, year_filter],
+            api_name="ingest",
+        )
+    app.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_SIZE)
+    return app
+
+
+def _search(store: str | None, *args: Any) -> tuple[str, Any]:
+    return search_library(*args, store_dir=store)
+
+
+def launch_options() -> dict[str, Any]:
+    """Keyword arguments for ``Blocks.launch``: theme, CSS, upload cap, no SSR, no analytics."""
+    import gradio as gr
+
+    theme = gr.themes.Soft(
+        primary_hue="blue",
+        neutral_hue="slate",
+        font=["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif"],
+        font_mono=["Noto Sans Mono CJK SC", "monospace"],
+    )
+    return {
+        "theme": theme,
+        "css": CSS,
+        "max_file_size": GRADIO_MAX_FILE_SIZE,
+        "ssr_mode": False,
+        "footer_links": [],
+        "show_error": True,
+    }
+
+
+def launch_app(
+    app: "gr.Blocks",
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    *,
+    block: bool = True,
+    quiet: bool = False,
+) -> Any:
+    """Start the app on ``host:port`` with :func:`launch_options`; ``block=False`` returns at once."""
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        prevent_thread_lock=not block,
+        quiet=quiet,
+        inbrowser=False,
+        share=False,
+        **launch_options(),
+    )
+
+
+__all__ = [
+    "DraftView",
+    "ReviewView",
+    "build_app",
+    "check_uploads",
+    "draft_table",
+    "export_draft",
+    "filter_review_rows",
+    "ingest_documents",
+    "launch_app",
+    "launch_options",
+    "library_filters",
+    "make_draft",
+    "rereview_table",
+    "review_documents",
+    "row_details",
+    "search_library",
+    "store_status",
+    "table_project",
+    "value_distribution",
+]

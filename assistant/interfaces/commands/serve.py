@@ -1,0 +1,72 @@
+"""``assistant serve [--host 127.0.0.1] [--port 7860] [--store DIR] [--no-warm-up]``: start the Gradio app.
+
+Binds 127.0.0.1 by default (the app is for the office's own machine or intranet; pass
+``--host 0.0.0.0`` deliberately to expose it). Models and indexes load in the background right
+after start, so the first user waits as little as possible. Gradio is imported inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+
+from .common import add_store_argument, print_warning
+
+NAME = "serve"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"端口无效：{text!r}；需要 1–65535 之间的整数") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"端口无效：{port}；需要 1–65535 之间的整数")
+    return port
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        NAME,
+        help="启动网页应用（起草、审核、指标库、语料）",
+        description="启动绩效目标助手的网页应用：起草指标表、批量审核、检索指标库、导入语料。默认只在本机 127.0.0.1:7860 提供服务。",
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"监听地址（默认 {DEFAULT_HOST}，仅本机可访问）")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"端口（默认 {DEFAULT_PORT}）")
+    add_store_argument(parser)
+    parser.add_argument("--no-warm-up", action="store_true", help="启动时不预先加载模型和索引（首次使用时再加载）")
+    return parser
+
+
+def _warm_up(store: str | None) -> None:
+    """Load the engines in the background; a failure here is reported, the app keeps running."""
+    from ...errors import AssistantError
+    from ..workbench import workbench_for
+
+    try:
+        workbench_for(store).warm_up()
+    except AssistantError as error:
+        print_warning(f"预加载失败（首次使用时将重试）：{error}")
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from ...errors import InputError
+    from ...store.database import Store
+    from ..app import build_app, launch_app
+
+    Store.open(args.store)  # a bad --store is one error line before anything starts
+    app = build_app(args.store)
+    if not args.no_warm_up:
+        threading.Thread(target=_warm_up, args=(args.store,), name="warm-up", daemon=True).start()
+    print(f"绩效目标助手：http://{args.host}:{args.port}（Ctrl-C 退出）", flush=True)
+    try:
+        launch_app(app, host=args.host, port=args.port, block=True, quiet=True)
+    except OSError as error:  # gradio: "Cannot find empty port …", or an address that cannot be bound
+        raise InputError(
+            f"无法在 {args.host}:{args.port} 启动：{' '.join(str(error).split())}；端口可能已被占用，请用 --port 换一个"
+        ) from None
+    return 0

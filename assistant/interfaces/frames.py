@@ -1,0 +1,414 @@
+"""Engine results as pandas DataFrames and escaped HTML, in Chinese: what the app and notebook show.
+
+Pure functions from records (suggestions, reviews, library entries, ingest reports) to tables with
+Chinese column names, plus the display vocabulary (verdict and reason-code names, colours). Every
+piece of user or document text that goes into HTML passes through :func:`esc`.
+
+Example:
+    >>> from assistant.records.schema import ValueRange
+    >>> format_range(ValueRange("≥", 90.0, 95.0, "%")), format_range(ValueRange("=", 4.0, 4.0, "期"))
+    ('≥90–95%', '=4期')
+    >>> esc("<b>培训</b>")
+    '&lt;b&gt;培训&lt;/b&gt;'
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..engines.review.report import CODE_ZH, LABEL_ZH, VERDICT_ZH
+from ..records.levels import LEVEL1, LEVEL2
+from ..records.schema import IndicatorReview, ProjectReview, Reason, Suggestion, ValueRange
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..engines.library import LibraryEntry, ValueDistribution
+    from ..ingest import FileOutcome, IngestReport
+
+#: Display names shared with the review reports (:mod:`assistant.engines.review.report`).
+CODE_NAMES: dict[str, str] = {**CODE_ZH, "NAME_VAGUE": "指标名称含糊"}
+VERDICT_NAMES = VERDICT_ZH
+LABEL_NAMES = LABEL_ZH
+#: Background colours of verdict cells (light, readable with black text).
+VERDICT_COLOURS = {VERDICT_ZH["ok"]: "#d9f2de", VERDICT_ZH["warn"]: "#fff0c2", VERDICT_ZH["block"]: "#fad4d8"}
+
+DRAFT_COLUMNS = ["序号", "一级指标", "二级指标", "三级指标", "指标值", "范围", "置信度", "审核"]
+REVIEW_COLUMNS = [
+    "来源",
+    "项目",
+    "位置",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "结论",
+    "得分",
+    "问题",
+    "说明",
+    "建议改写",
+]
+PROJECT_COLUMNS = ["来源", "项目", "部门", "年度", "指标数", "退回", "提醒", "表格问题"]
+LIBRARY_COLUMNS = ["三级指标", "指标值", "二级指标", "一级指标", "项目", "部门", "年度", "来源", "位置"]
+
+
+def esc(text: object) -> str:
+    """HTML-escape any text (``None`` → ``""``) before it goes into gr.HTML or Markdown."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def code_name(code: str) -> str:
+    """The Chinese name of a reason code (the code itself when unknown)."""
+    return CODE_NAMES.get(code, code)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def format_range(value_range: ValueRange | None) -> str:
+    """A suggestion's past-value range as text (``≥90–95%``; one number when low equals high)."""
+    if value_range is None or value_range.low is None:
+        return ""
+    low, high = value_range.low, value_range.high
+    number = _number(low) if high is None or high == low else f"{_number(low)}–{_number(high)}"
+    return f"{value_range.comparator or ''}{number}{value_range.unit or ''}"
+
+
+def review_summary(review: IndicatorReview | None) -> str:
+    """One cell of text: ``✓ 可衡量`` / ``✗ 含糊：程度词代替阈值`` / ``! 提醒：完成/合格类状态``."""
+    if review is None:
+        return ""
+    codes = list(dict.fromkeys(code_name(r.code) for r in review.reasons if r.field == "value"))
+    if review.verdict == "ok":
+        return "✓ " + LABEL_NAMES.get(review.label, review.label)
+    mark = "✗ " if review.verdict == "block" else "! "
+    head = LABEL_NAMES.get(review.label, review.label) if review.verdict == "block" else VERDICT_NAMES["warn"]
+    return mark + head + ("：" + "、".join(codes) if codes else "")
+
+
+def level_order(level1: str, level2: str) -> tuple[int, int]:
+    """Sort key putting slots in table order (产出 → 效益 → 满意度; 数量 → 质量 → 时效 → 成本 …)."""
+    first = LEVEL1.index(level1) if level1 in LEVEL1 else len(LEVEL1)
+    second = LEVEL2.index(level2) if level2 in LEVEL2 else len(LEVEL2)
+    return first, second
+
+
+def grouped_suggestions(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+    """Suggestions grouped 一级 → 二级 in table order, best first inside a slot (stable)."""
+    return sorted(suggestions, key=lambda s: (*level_order(s.level1, s.level2), -s.confidence))
+
+
+def suggestions_frame(suggestions: Sequence[Suggestion]) -> pd.DataFrame:
+    """The draft table: one row per suggestion, grouped 一级 → 二级 (columns :data:`DRAFT_COLUMNS`)."""
+    import pandas as pd
+
+    rows = [
+        [
+            number,
+            s.level1,
+            s.level2,
+            s.name,
+            s.value,
+            format_range(s.range),
+            round(float(s.confidence), 2),
+            review_summary(s.review),
+        ]
+        for number, s in enumerate(grouped_suggestions(suggestions), start=1)
+    ]
+    return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+
+
+def evidence_html(suggestion: Suggestion | None) -> str:
+    """The evidence of one suggestion as an escaped HTML table (past project, indicator, value, file)."""
+    if suggestion is None:
+        return "<p class='muted'>在表格中点选一行，查看该指标的依据（历史项目、指标和取值）。</p>"
+    head = (
+        f"<p><b>{esc(suggestion.level2)} · {esc(suggestion.name)}</b>：建议值 <b>{esc(suggestion.value)}</b>"
+        + (f"，历史范围 {esc(format_range(suggestion.range))}" if suggestion.range else "")
+        + f"，置信度 {suggestion.confidence:.2f}</p>"
+    )
+    if not suggestion.evidence:
+        return head + "<p class='muted'>没有直接对应的历史指标（按常用模板生成，请结合实际核定）。</p>"
+    rows = "".join(
+        f"<tr><td>{esc(e.project)}</td><td>{esc(e.name)}</td><td>{esc(e.value)}</td><td>{esc(e.source)}</td></tr>"
+        for e in suggestion.evidence
+    )
+    return (
+        head
+        + "<table class='evidence'><thead><tr><th>历史项目</th><th>三级指标</th><th>指标值</th><th>来源文件</th>"
+        + f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def highlighted_spans(review: IndicatorReview) -> list[tuple[str, str | None]]:
+    """The value split into (text, category) pieces for gr.HighlightedText: flagged spans get a category.
+
+    Example:
+        >>> from assistant.records.build import make_indicator
+        >>> ind = make_indicator("效益指标", "社会效益指标", "服务水平", "明显提升")
+        >>> r = IndicatorReview(ind, "vague", 10, "block", (Reason("DEGREE", "value", 0, 2, "…"),))
+        >>> highlighted_spans(r)
+        [('明显', '程度词代替阈值'), ('提升', None)]
+    """
+    text = review.indicator.value
+    spans = sorted(
+        (r for r in review.reasons if r.field == "value" and 0 <= r.start < r.end <= len(text)),
+        key=lambda r: (r.start, -r.end),
+    )
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for reason in spans:
+        if reason.start < position:
+            continue  # overlapping spans: keep the first
+        if reason.start > position:
+            pieces.append((text[position : reason.start], None))
+        pieces.append((text[reason.start : reason.end], code_name(reason.code)))
+        position = reason.end
+    if position < len(text) or not pieces:
+        pieces.append((text[position:], None))
+    return pieces
+
+
+def review_detail_html(review: IndicatorReview | None) -> str:
+    """Reasons (with the name-field ones marked) and the suggested rewrite, escaped."""
+    if review is None:
+        return ""
+    verdict = VERDICT_NAMES.get(review.verdict, review.verdict)
+    colour = VERDICT_COLOURS.get(verdict, "#eee")
+    parts = [
+        f"<p><span class='badge' style='background:{colour}'>{esc(verdict)}</span> "
+        f"<b>{esc(review.indicator.name)}</b>：{esc(review.indicator.value) or '（空）'}"
+        f" — {esc(LABEL_NAMES.get(review.label, review.label))}，可衡量性 {review.score}/100</p>"
+    ]
+    if review.reasons:
+        items = "".join(
+            f"<li><b>{esc(code_name(r.code))}</b>{'（指标名称）' if r.field == 'name' else ''}：{esc(r.message)}</li>"
+            for r in review.reasons
+        )
+        parts.append(f"<ul>{items}</ul>")
+    if review.rewrite:
+        parts.append(f"<p>建议改写为：<b class='rewrite'>{esc(review.rewrite)}</b></p>")
+    return "".join(parts)
+
+
+def _reason_text(reasons: Iterable[Reason]) -> tuple[str, str]:
+    reasons = list(reasons)
+    codes = "、".join(dict.fromkeys(code_name(r.code) for r in reasons))
+    messages = "；".join(
+        dict.fromkeys(("【指标名称】" if r.field == "name" else "") + r.message for r in reasons)
+    )
+    return codes, messages
+
+
+def review_rows_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
+    """One row per reviewed indicator, in document order (columns :data:`REVIEW_COLUMNS`)."""
+    import pandas as pd
+
+    rows = []
+    for project_review in reviews:
+        project = project_review.project
+        for r in project_review.indicators:
+            codes, messages = _reason_text(r.reasons)
+            rows.append(
+                [
+                    project.source,
+                    project.name,
+                    r.indicator.location,
+                    r.indicator.level1,
+                    r.indicator.level2,
+                    r.indicator.name,
+                    r.indicator.value,
+                    VERDICT_NAMES.get(r.verdict, r.verdict),
+                    int(r.score),
+                    codes,
+                    messages,
+                    r.rewrite or "",
+                ]
+            )
+    return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+
+
+def projects_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
+    """One row per reviewed project: counts of 退回/提醒 indicators and the table-level findings."""
+    import pandas as pd
+
+    rows = []
+    for pr in reviews:
+        verdicts = Counter(r.verdict for r in pr.indicators)
+        findings = "；".join(f"{code_name(f.code)}：{f.message}" for f in pr.findings)
+        p = pr.project
+        rows.append(
+            [
+                p.source,
+                p.name,
+                p.department or "",
+                p.year or "",
+                len(pr.indicators),
+                verdicts["block"],
+                verdicts["warn"],
+                findings,
+            ]
+        )
+    return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+
+
+def defect_counts(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
+    """Defects per reason code (indicator reasons with verdict 退回/提醒, plus table findings).
+
+    Columns 问题, 代码, 数量, 类别 (指标 or 表格), most frequent first.
+    """
+    import pandas as pd
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for pr in reviews:
+        for r in pr.indicators:
+            if r.verdict == "ok":
+                continue
+            for code in dict.fromkeys(reason.code for reason in r.reasons):
+                counts[(code, "指标")] += 1
+        for finding in pr.findings:
+            counts[(finding.code, "表格")] += 1
+    rows = [[code_name(code), code, n, kind] for (code, kind), n in counts.most_common()]
+    return pd.DataFrame(rows, columns=["问题", "代码", "数量", "类别"])
+
+
+def project_defect_counts(reviews: Sequence[ProjectReview], limit: int = 30) -> pd.DataFrame:
+    """Indicators to send back (退回) and to check (提醒) per project, the worst ``limit`` projects.
+
+    Long format for a stacked bar chart: columns 项目, 结论, 数量.
+    """
+    import pandas as pd
+
+    totals: list[tuple[str, int, int]] = []
+    seen: Counter[str] = Counter()
+    for pr in reviews:
+        name = pr.project.name or pr.project.source
+        seen[name] += 1
+        label = name if seen[name] == 1 else f"{name}（{seen[name]}）"
+        verdicts = Counter(r.verdict for r in pr.indicators)
+        totals.append((label, verdicts["block"], verdicts["warn"]))
+    totals.sort(key=lambda t: (-t[1], -t[2]))
+    rows = []
+    for label, block, warn in totals[:limit]:
+        rows.append([_short(label), "退回", block])
+        rows.append([_short(label), "提醒", warn])
+    return pd.DataFrame(rows, columns=["项目", "结论", "数量"])
+
+
+def _short(text: str, width: int = 18) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def library_frame(entries: Sequence[LibraryEntry]) -> pd.DataFrame:
+    """Library search results (columns :data:`LIBRARY_COLUMNS`)."""
+    import pandas as pd
+
+    rows = [
+        [
+            e.name,
+            e.value,
+            e.level2,
+            e.level1,
+            e.project,
+            e.department or "",
+            e.year or "",
+            e.source,
+            e.location,
+        ]
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=LIBRARY_COLUMNS)
+
+
+def histogram_frame(distribution: ValueDistribution, bins: int = 12) -> pd.DataFrame:
+    """Histogram bins as rows (取值, 项目数) for a bar chart; labels carry the unit."""
+    import pandas as pd
+
+    unit = distribution.unit or ""
+    rows = []
+    for low, high, count in distribution.histogram(bins):
+        label = f"{_number(low)}{unit}" if low == high else f"{_number(low)}–{_number(high)}{unit}"
+        rows.append([label, count])
+    return pd.DataFrame(rows, columns=["取值", "次数"])
+
+
+def distribution_html(distribution: ValueDistribution) -> str:
+    """A short escaped summary: which indicator, how many rows, the quartiles and other values."""
+    d = distribution
+    if not d.entries:
+        return f"<p>指标库中没有找到“{esc(d.query)}”的历史取值。换个说法或放宽筛选条件试试。</p>"
+    stats = d.stats()
+    unit = esc(d.unit or "")
+    parts = [
+        f"<p><b>{esc(d.indicator)}</b>（{esc(d.level2)}）：共 {len(d.entries)} 条历史记录，"
+        f"其中 {stats['count']} 条以“{unit or '无单位'}”计。</p>"
+    ]
+    if stats["count"]:
+        parts.append(
+            "<p>最小 {0}{u}，下四分位 {1}{u}，中位数 {2}{u}，上四分位 {3}{u}，最大 {4}{u}。</p>".format(
+                *(_number(stats[k]) for k in ("min", "p25", "median", "p75", "max")), u=unit
+            )
+        )
+    if d.other_units:
+        parts.append("<p>其他单位：" + "，".join(f"{esc(u)} {n} 条" for u, n in d.other_units) + "</p>")
+    if d.qualitative:
+        shown = "，".join(f"“{esc(v)}” {n} 条" for v, n in d.qualitative[:8])
+        more = f" 等 {len(d.qualitative)} 种" if len(d.qualitative) > 8 else ""
+        parts.append(f"<p>非数值取值：{shown}{more}</p>")
+    return "".join(parts)
+
+
+def ingest_lines(outcome: FileOutcome) -> list[str]:
+    """What ``assistant ingest`` prints for one file (warnings, then the error), without its prefix."""
+    from .commands.common import one_line
+
+    lines = [f"警告：{one_line(w)}" for w in outcome.warnings]
+    if outcome.error is not None:
+        lines.append(f"错误：{one_line(outcome.error)}")
+    return lines
+
+
+def ingest_frame(report: IngestReport) -> pd.DataFrame:
+    """One row per file: 文件, 状态, 项目数, 指标数, 新增, 跳过, 说明."""
+    import pandas as pd
+
+    rows = []
+    for f in report.files:
+        status = "失败" if f.error is not None else ("已导入" if f.added or f.replaced else "已存在")
+        note = " ".join(ingest_lines(f))
+        rows.append([f.path.name, status, len(f.projects), f.indicator_count, f.added, f.skipped, note])
+    return pd.DataFrame(rows, columns=["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"])
+
+
+def style_verdicts(frame: pd.DataFrame, column: str = "结论") -> Any:
+    """A pandas Styler colouring the verdict column (通过 green, 提醒 amber, 退回 red)."""
+
+    def colour(value: object) -> str:
+        background = VERDICT_COLOURS.get(str(value))
+        return f"background-color: {background}; font-weight: 600" if background else ""
+
+    if column not in frame.columns or frame.empty:
+        return frame
+    return frame.style.map(colour, subset=[column])
+
+
+def style_counts(frame: pd.DataFrame) -> Any:
+    """A pandas Styler for the per-project table: non-zero 退回 red, non-zero 提醒 amber."""
+    block, warn = VERDICT_NAMES["block"], VERDICT_NAMES["warn"]
+
+    def colour(value: object, verdict: str) -> str:
+        try:
+            flagged = float(value) > 0  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            flagged = False
+        return f"background-color: {VERDICT_COLOURS[verdict]}; font-weight: 600" if flagged else ""
+
+    if frame.empty or block not in frame.columns:
+        return frame
+    return frame.style.map(colour, verdict=block, subset=[block]).map(colour, verdict=warn, subset=[warn])

@@ -1,0 +1,557 @@
+"""The app's handlers: module-level functions from plain values to strings, DataFrames and file paths.
+
+Every handler of :mod:`assistant.interfaces.app` lives here so that tests and scripts call them
+without Gradio or a browser. They add no logic of their own: they call the engines through the
+shared :class:`~assistant.interfaces.workbench.Workbench` of the store and format the results with
+:mod:`assistant.interfaces.frames` (which escapes all text it puts into HTML). A bad input never
+raises out of a handler: it comes back as a one-line Chinese message for the tab's status panel.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..errors import AssistantError, IngestError, InputError
+from ..records.schema import Indicator, IndicatorReview, Project, ProjectDraft, ProjectReview, Suggestion
+from . import frames
+from .frames import esc
+from .workbench import read_pasted_table, workbench_for
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+TITLE = "绩效目标助手"
+MAX_UPLOAD_MB = 20  # per file; the app refuses bigger files with a clear message
+MAX_FILES = 30
+UPLOAD_TYPES = [".xlsx", ".xlsm", ".docx", ".pdf", ".html", ".htm", ".csv", ".tsv", ".txt"]
+SEARCH_MODES = {"混合（语义＋关键词）": "hybrid", "关键词": "keyword", "语义": "semantic"}
+ALL = "全部"
+NEEDS_WORK = "需修改（退回＋提醒）"
+
+#: Example projects one click away in 起草 (name, goal, budget 万元, year, department).
+EXAMPLES: list[list[Any]] = [
+    [
+        "党员教育培训经费",
+        "全年举办党员教育培训班4期，培训党员400人次，参训党员考核合格率100%，提升党员队伍素质。",
+        12.0,
+        2024,
+        "区委组织部",
+    ],
+    [
+        "社区工作站管理经费",
+        "保障社区工作站日常运行，完成物业评估、档案整理和设施维护，及时解决居民反映的问题。",
+        300.0,
+        2024,
+        "街道办事处",
+    ],
+    [
+        "困难党员、老党员关爱帮扶",
+        "走访慰问困难党员、老党员200人次，发放帮扶资金，帮扶对象覆盖率100%。",
+        20.0,
+        2024,
+        "区委组织部",
+    ],
+]
+EXAMPLE_LABELS = ["党员教育培训（12 万元）", "社区工作站管理（300 万元）", "困难党员关爱帮扶（20 万元）"]
+
+
+# ---------------------------------------------------------------------------------------- helpers
+def message_html(message: object, kind: str = "error") -> str:
+    """A status line (error / info / ok), escaped; the CSS colours it by kind."""
+    return f"<div class='status {esc(kind)}'>{esc(message)}</div>"
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def parse_year(value: object) -> int | None:
+    """The 年度 form field as an int (``None`` when blank).
+
+    Raises:
+        InputError: not a whole number.
+    """
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise InputError(f"年度无效：{text!r}；请填写四位数年份，如 2024") from None
+    if not number.is_integer():
+        raise InputError(f"年度无效：{text}；请填写四位数年份，如 2024")
+    return int(number)
+
+
+def parse_budget(value: object) -> float | None:
+    """The 资金（万元） form field as a float (``None`` when blank; validated by the suggest engine)."""
+    text = _text(value).replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"资金无效：{text!r}；请填写以万元计的数字，如 12.5") from None
+
+
+def make_draft(name: object, goal: object, budget: object, year: object, department: object) -> ProjectDraft:
+    """The form fields as a :class:`ProjectDraft` (values checked by the suggest engine)."""
+    return ProjectDraft(
+        name=_text(name),
+        goal=_text(goal) or None,
+        budget_wan=parse_budget(budget),
+        year=parse_year(year),
+        department=_text(department) or None,
+    )
+
+
+def check_uploads(files: object, max_mb: float = MAX_UPLOAD_MB, max_files: int = MAX_FILES) -> list[Path]:
+    """The uploaded file paths, refused when there are too many or one is too big.
+
+    Raises:
+        InputError: one line naming the file, its size and the cap.
+    """
+    if files is None:
+        return []
+    items = files if isinstance(files, list | tuple) else [files]
+    paths = [Path(getattr(f, "name", f)) for f in items if f]
+    if len(paths) > max_files:
+        raise InputError(f"一次最多上传 {max_files} 个文件（本次 {len(paths)} 个）；请分批上传")
+    for path in paths:
+        size = path.stat().st_size if path.is_file() else 0
+        if size > max_mb * 1024 * 1024:
+            raise InputError(
+                f"文件 {path.name} 过大（{size / 1024 / 1024:.1f} MB），单个文件上限 {max_mb:g} MB；"
+                "请拆分工作簿或只上传需要的工作表"
+            )
+    return paths
+
+
+def _output_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="assistant-app-"))
+
+
+def store_status(store_dir: str | Path | None = None) -> str:
+    """One line on the corpus the app works with (shown under the title)."""
+    try:
+        store = workbench_for(store_dir).store
+        return message_html(
+            f"语料库：{store.project_count()} 个项目，{store.indicator_count()} 条历史指标", "info"
+        )
+    except AssistantError as error:
+        return message_html(f"语料库不可用：{error}")
+
+
+# ------------------------------------------------------------------------------------- 起草 (draft)
+class DraftView(NamedTuple):
+    """Outputs of :func:`draft_table`: status, the grid, the suggestions (row 序号 n → item n-1)."""
+
+    status: str
+    table: pd.DataFrame
+    suggestions: list[Suggestion]
+
+
+def draft_table(
+    name: object,
+    goal: object = None,
+    budget: object = None,
+    year: object = None,
+    department: object = None,
+    store_dir: str | Path | None = None,
+) -> DraftView:
+    """Suggest a full indicator table for the form's project, grouped 一级 → 二级 → 三级."""
+    import pandas as pd
+
+    empty = pd.DataFrame(columns=frames.DRAFT_COLUMNS)
+    try:
+        draft = make_draft(name, goal, budget, year, department)
+        suggestions = frames.grouped_suggestions(workbench_for(store_dir).suggest(draft))
+    except AssistantError as error:
+        return DraftView(message_html(error), empty, [])
+    if not suggestions:
+        return DraftView(
+            message_html("语料库中没有可参考的历史指标，无法生成；请先在“语料”页导入往年的绩效目标表"),
+            empty,
+            [],
+        )
+    slots = list(dict.fromkeys(s.level2 for s in suggestions))
+    flagged = sum(1 for s in suggestions if s.review is not None and s.review.verdict != "ok")
+    status = (
+        f"为“{draft.name}”生成 {len(suggestions)} 条指标，覆盖 {len(slots)} 个二级指标（{'、'.join(slots)}）。"
+        + (f"其中 {flagged} 条需要复核。" if flagged else "")
+        + "可直接修改“三级指标”“指标值”，修改后自动重新审核；点选一行查看依据。"
+    )
+    return DraftView(message_html(status, "ok"), frames.suggestions_frame(suggestions), suggestions)
+
+
+def table_project(
+    table: pd.DataFrame | None,
+    name: object = "",
+    goal: object = None,
+    budget: object = None,
+    year: object = None,
+    department: object = None,
+) -> Project:
+    """The (edited) grid and the form as a :class:`Project` — what gets re-reviewed and exported.
+
+    Rows without a 三级指标 are left out; a blank form field stays empty.
+    """
+    from ..records.build import make_indicator
+
+    indicators: list[Indicator] = []
+    if table is not None and len(table):
+        for _, row in table.iterrows():
+            indicator_name = _text(row.get("三级指标"))
+            if not indicator_name:
+                continue
+            indicators.append(
+                make_indicator(
+                    _text(row.get("一级指标")),
+                    _text(row.get("二级指标")),
+                    indicator_name,
+                    _text(row.get("指标值")),
+                    location=f"第{_text(row.get('序号'))}行",
+                )
+            )
+    try:
+        year_value = parse_year(year)
+    except InputError:
+        year_value = None
+    try:
+        budget_value = parse_budget(budget)
+    except InputError:
+        budget_value = None
+    return Project(
+        name=_text(name) or "未命名项目",
+        indicators=tuple(indicators),
+        department=_text(department) or None,
+        year=year_value,
+        budget_wan=budget_value,
+        goal=_text(goal) or None,
+        source="起草",
+    )
+
+
+def rereview_table(
+    table: pd.DataFrame | None,
+    previous: pd.DataFrame | None = None,
+    name: object = "",
+    goal: object = None,
+    budget: object = None,
+    year: object = None,
+    department: object = None,
+    store_dir: str | Path | None = None,
+) -> tuple[pd.DataFrame | None, list[tuple[str, str | None]], str]:
+    """Re-review every row of the edited grid; show the edited row's spans, reasons and rewrite.
+
+    Returns the grid with its 审核 column updated, the edited value as (text, reason) pieces for
+    gr.HighlightedText, and the reasons/rewrite as escaped HTML.
+    """
+    if table is None or not len(table):
+        return table, [], ""
+    project = table_project(table, name, goal, budget, year, department)
+    reviewer = workbench_for(store_dir)
+    reviews = {ind.location: reviewer.review_indicator(ind, project) for ind in project.indicators}
+    updated = table.copy()
+    changed: IndicatorReview | None = None
+    for i, (_, row) in enumerate(updated.iterrows()):
+        review = reviews.get(f"第{_text(row.get('序号'))}行")
+        updated.iat[i, updated.columns.get_loc("审核")] = frames.review_summary(review)
+        if changed is None and review is not None and previous is not None and i < len(previous):
+            before = previous.iloc[i]
+            if _text(before.get("指标值")) != _text(row.get("指标值")) or _text(
+                before.get("三级指标")
+            ) != _text(row.get("三级指标")):
+                changed = review
+    if changed is None:
+        return updated, [], ""
+    return updated, frames.highlighted_spans(changed), frames.review_detail_html(changed)
+
+
+def row_details(
+    table: pd.DataFrame | None,
+    suggestions: Sequence[Suggestion] | None,
+    row_value: Sequence[Any] | None,
+    name: object = "",
+    goal: object = None,
+    budget: object = None,
+    year: object = None,
+    department: object = None,
+    store_dir: str | Path | None = None,
+) -> tuple[str, list[tuple[str, str | None]], str]:
+    """The selected row's evidence (HTML), its value's highlighted spans and its review (HTML)."""
+    if not row_value:
+        return frames.evidence_html(None), [], ""
+    try:
+        number = int(float(row_value[0]))
+    except (TypeError, ValueError):
+        return frames.evidence_html(None), [], ""
+    suggestion = suggestions[number - 1] if suggestions and 0 < number <= len(suggestions) else None
+    project = table_project(table, name, goal, budget, year, department)
+    indicator = next((i for i in project.indicators if i.location == f"第{number}行"), None)
+    if indicator is None:
+        return frames.evidence_html(suggestion), [], ""
+    review = workbench_for(store_dir).review_indicator(indicator, project)
+    return (
+        frames.evidence_html(suggestion),
+        frames.highlighted_spans(review),
+        frames.review_detail_html(review),
+    )
+
+
+def export_draft(
+    table: pd.DataFrame | None,
+    name: object = "",
+    goal: object = None,
+    budget: object = None,
+    year: object = None,
+    department: object = None,
+    fmt: str = "xlsx",
+) -> str | None:
+    """Write the grid as a 申报表-layout XLSX or a DOCX; returns the file path (``None`` when empty)."""
+    from ..exports import write_declaration_docx, write_declaration_xlsx
+
+    project = table_project(table, name, goal, budget, year, department)
+    if not project.indicators:
+        return None
+    stem = "".join(c for c in project.name if c not in '\\/:*?"<>|')[:40] or "绩效目标表"
+    path = _output_dir() / f"{stem}_绩效目标申报表.{fmt}"
+    writer = write_declaration_docx if fmt == "docx" else write_declaration_xlsx
+    return str(writer(project, path))
+
+
+# ------------------------------------------------------------------------------------ 审核 (review)
+class ReviewView(NamedTuple):
+    """Outputs of :func:`review_documents` (in the order the app wires them)."""
+
+    status: str
+    projects: Any  # styled DataFrame
+    rows: Any  # styled DataFrame (all rows; filters narrow it)
+    by_code: pd.DataFrame
+    by_project: pd.DataFrame
+    report_files: list[str]
+    all_rows: pd.DataFrame  # kept in state for the filters
+    code_choices: list[str]
+    project_choices: list[str]
+
+
+def _empty_review(status: str) -> ReviewView:
+    import pandas as pd
+
+    return ReviewView(
+        status,
+        pd.DataFrame(columns=frames.PROJECT_COLUMNS),
+        pd.DataFrame(columns=frames.REVIEW_COLUMNS),
+        pd.DataFrame(columns=["问题", "代码", "数量", "类别"]),
+        pd.DataFrame(columns=["项目", "结论", "数量"]),
+        [],
+        pd.DataFrame(columns=frames.REVIEW_COLUMNS),
+        [ALL],
+        [ALL],
+    )
+
+
+def review_documents(
+    files: object = None,
+    pasted: object = "",
+    store_dir: str | Path | None = None,
+    progress: Callable[..., Any] | None = None,
+) -> ReviewView:
+    """Review uploaded documents and/or a pasted table: per-project and per-indicator results,
+    defect counts for the charts, and the XLSX/CSV reports (the review engine's report writer).
+
+    ``progress(fraction, desc=…)`` is called per file (gr.Progress in the app).
+    """
+    from ..engines.review.report import summarise, write_report
+
+    try:
+        paths = check_uploads(files)
+    except AssistantError as error:
+        return _empty_review(message_html(error))
+    pasted_text = _text(pasted)
+    if not paths and not pasted_text:
+        return _empty_review(
+            message_html("请上传至少一个文件，或粘贴一张含“三级指标”“指标值”表头的表格", "info")
+        )
+    bench = workbench_for(store_dir)
+    reviews: list[ProjectReview] = []
+    problems: list[str] = []
+    if paths:
+
+        def on_file(done: int, total: int, name: str) -> None:
+            if progress is not None:
+                progress(done / max(total, 1), desc=f"正在审核 {name}（{done + 1}/{total}）")
+
+        batch = bench.review_paths(paths, on_file=on_file)
+        reviews.extend(batch.reviews)
+        problems.extend(str(e) for e in batch.failed)
+    if pasted_text:
+        try:
+            reviews.extend(bench.review_projects(read_pasted_table(pasted_text)))
+        except (IngestError, InputError) as error:
+            problems.append(str(error))
+    if progress is not None:
+        progress(1.0, desc="正在汇总")
+    if not reviews:
+        return _empty_review("".join(message_html(p) for p in problems) or message_html("没有读到任何指标"))
+    summary = summarise(reviews)
+    status = message_html(
+        f"审核 {summary.projects} 个项目、{summary.rows} 条指标：退回 {summary.block} 条，提醒 {summary.warn} 条，"
+        f"表格问题 {summary.findings} 处。",
+        "ok" if not summary.block else "info",
+    ) + "".join(message_html(f"未能读取：{p}") for p in problems)
+    folder = _output_dir()
+    reports = [str(write_report(folder / f"审核报告.{suffix}", reviews)) for suffix in ("xlsx", "csv")]
+    rows = frames.review_rows_frame(reviews)
+    codes = frames.defect_counts(reviews)
+    projects = frames.projects_frame(reviews)
+    return ReviewView(
+        status,
+        frames.style_counts(projects),
+        frames.style_verdicts(rows),
+        codes,
+        frames.project_defect_counts(reviews),
+        reports,
+        rows,
+        [ALL, *codes["问题"].tolist()],
+        [ALL, *dict.fromkeys(rows["项目"].tolist())],
+    )
+
+
+def filter_review_rows(
+    rows: pd.DataFrame | None, verdict: str = ALL, problem: str = ALL, project: str = ALL
+) -> Any:
+    """The per-indicator results narrowed by verdict, reason and project (styled)."""
+    import pandas as pd
+
+    if rows is None or not len(rows):
+        return pd.DataFrame(columns=frames.REVIEW_COLUMNS)
+    chosen = rows
+    if verdict == NEEDS_WORK:
+        chosen = chosen[chosen["结论"] != frames.VERDICT_NAMES["ok"]]
+    elif verdict and verdict != ALL:
+        chosen = chosen[chosen["结论"] == verdict]
+    if problem and problem != ALL:
+        chosen = chosen[chosen["问题"].str.split("、").apply(lambda names: problem in names)]
+    if project and project != ALL:
+        chosen = chosen[chosen["项目"] == project]
+    return frames.style_verdicts(chosen.reset_index(drop=True))
+
+
+# ---------------------------------------------------------------------------------- 指标库 (library)
+def library_filters(store_dir: str | Path | None = None) -> tuple[list[str], list[str], list[str]]:
+    """Choices for the 二级指标, 部门 and 年度 filters (each starting with 全部)."""
+    try:
+        facets = workbench_for(store_dir).library.facets()
+    except AssistantError:
+        return [ALL], [ALL], [ALL]
+    return (
+        [ALL, *(slot for slot, _ in facets.level2)],
+        [ALL, *(dept for dept, _ in facets.departments)],
+        [ALL, *(str(year) for year, _ in facets.years)],
+    )
+
+
+def _filter_value(value: object) -> str | None:
+    text = _text(value)
+    return None if not text or text == ALL else text
+
+
+def search_library(
+    query: object = "",
+    mode: str = "混合（语义＋关键词）",
+    level2: object = ALL,
+    department: object = ALL,
+    year: object = ALL,
+    store_dir: str | Path | None = None,
+    limit: int = 100,
+) -> tuple[str, pd.DataFrame]:
+    """Search past indicators (semantic, keyword or both) with the filters; status and results."""
+    import pandas as pd
+
+    try:
+        library = workbench_for(store_dir).library
+        year_value = parse_year(_filter_value(year))
+        wanted = SEARCH_MODES.get(mode, "hybrid")
+        entries = library.search(
+            _text(query),
+            mode=wanted,  # type: ignore[arg-type]
+            level2=_filter_value(level2),
+            department=_filter_value(department),
+            year=year_value,
+            limit=limit,
+        )
+    except AssistantError as error:
+        return message_html(error), pd.DataFrame(columns=frames.LIBRARY_COLUMNS)
+    note = ""
+    if wanted != "keyword" and not library.semantic_available:
+        note = "（未加载语义模型，已按关键词检索）"
+    text = _text(query)
+    head = f"“{text}”的" if text else "符合筛选条件的"
+    status = f"{head}历史指标 {len(entries)} 条{note}" + (
+        "" if len(entries) < limit else f"（只显示前 {limit} 条）"
+    )
+    if not entries:
+        status = f"没有找到{head}历史指标{note}；换个说法或放宽筛选条件试试"
+    return message_html(status, "info" if entries else "error"), frames.library_frame(entries)
+
+
+def value_distribution(
+    indicator: object,
+    level2: object = ALL,
+    department: object = ALL,
+    year: object = ALL,
+    store_dir: str | Path | None = None,
+) -> tuple[str, pd.DataFrame]:
+    """The past values of one indicator: escaped summary HTML and the histogram rows (取值, 次数)."""
+    import pandas as pd
+
+    try:
+        distribution = workbench_for(store_dir).library.distribution(
+            _text(indicator),
+            level2=_filter_value(level2),
+            department=_filter_value(department),
+            year=parse_year(_filter_value(year)),
+        )
+    except AssistantError as error:
+        return message_html(error), pd.DataFrame(columns=["取值", "次数"])
+    return frames.distribution_html(distribution), frames.histogram_frame(distribution)
+
+
+# ------------------------------------------------------------------------------------- 语料 (corpus)
+def ingest_documents(files: object, store_dir: str | Path | None = None) -> tuple[str, pd.DataFrame]:
+    """Add uploaded documents to the store, with ``assistant ingest``'s validation and messages."""
+    import contextlib
+    import io
+
+    import pandas as pd
+
+    from .commands.ingest import _print_summary
+
+    empty = pd.DataFrame(columns=["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"])
+    try:
+        paths = check_uploads(files)
+        if not paths:
+            return message_html("请先选择要导入的文件（xlsx、docx、pdf、html、csv、txt）", "info"), empty
+        bench = workbench_for(store_dir)
+        report = bench.ingest(paths)
+    except AssistantError as error:
+        return message_html(error), empty
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        _print_summary(report, bench.store)  # the CLI's own summary lines, word for word
+    lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
+    kind = "error" if report.failed else "ok"
+    html = "".join(message_html(line, kind if i == 0 else "info") for i, line in enumerate(lines))
+    for outcome in report.files:
+        html += "".join(message_html(f"{outcome.path.name}：{line}") for line in frames.ingest_lines(outcome))
+    return html, frames.ingest_frame(report)
