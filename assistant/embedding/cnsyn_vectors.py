@@ -100,12 +100,17 @@ _ALLOWED: dict[tuple[str, str], object] = {
     ("joblib.numpy_pickle", "NumpyArrayWrapper"): _ArrayWrapper,
     ("numpy", "ndarray"): _NDARRAY,
     ("numpy", "dtype"): _make_dtype,
-    ("sklearn.neighbors._ball_tree", "BallTree"): _OpaqueClass("sklearn.neighbors._ball_tree.BallTree"),
     ("sklearn.neighbors._ball_tree", "newObj"): _new_opaque,
-    ("sklearn.metrics._dist_metrics", "EuclideanDistance"): _OpaqueClass(
-        "sklearn.metrics._dist_metrics.EuclideanDistance"
-    ),
     ("sklearn.metrics._dist_metrics", "newObj"): _new_opaque,
+    # the tree and its metric (newer sklearn versions add a "64" suffix); never imported
+    **{
+        (module, name): _OpaqueClass(f"{module}.{name}")
+        for module, names in (
+            ("sklearn.neighbors._ball_tree", ("BallTree", "BallTree64")),
+            ("sklearn.metrics._dist_metrics", ("EuclideanDistance", "EuclideanDistance64")),
+        )
+        for name in names
+    },
 }
 
 
@@ -186,8 +191,18 @@ def restricted_load(file: BinaryIO) -> Any:
         return RestrictedUnpickler(file).load()
     except UnsafePickleError:
         raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
-        raise UnsafePickleError(f"unreadable pickle (only uncompressed joblib files are supported): {error}") from error
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        IndexError,
+    ) as error:
+        raise UnsafePickleError(
+            f"unreadable pickle (only uncompressed joblib files are supported): {error}"
+        ) from error
 
 
 def find_cnsyn_file() -> Path:
@@ -228,9 +243,13 @@ def read_cnsyn_vectors(path: Path | str | None = None) -> WordVectors:
         words = data["words"]
         vectors = data["model"].state[0]
     except (TypeError, KeyError, AttributeError, IndexError) as error:
-        raise UnsafePickleError(f"{path.name}: not the cnsyn layout {{'model': BallTree, 'words': [...]}}") from error
+        raise UnsafePickleError(
+            f"{path.name}: not the cnsyn layout {{'model': BallTree, 'words': [...]}}"
+        ) from error
     if not isinstance(vectors, np.ndarray) or vectors.ndim != 2 or len(words) != vectors.shape[0]:
-        raise UnsafePickleError(f"{path.name}: vectors {getattr(vectors, 'shape', None)} do not match {len(words)} words")
+        raise UnsafePickleError(
+            f"{path.name}: vectors {getattr(vectors, 'shape', None)} do not match {len(words)} words"
+        )
     seen: set[str] = set()
     keep: list[int] = []
     for i, word in enumerate(words):

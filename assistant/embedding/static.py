@@ -151,7 +151,9 @@ class StaticModelConfig:
                 details=dict(data.get("details") or {}),
             )
         except (ValueError, KeyError, TypeError) as error:
-            raise AssistantError(f"{path}: 模型配置无法读取（{error}）；请重新运行 assistant models build") from error
+            raise AssistantError(
+                f"{path}: 模型配置无法读取（{error}）；请重新运行 assistant models build"
+            ) from error
 
 
 class StaticWordModel:
@@ -181,14 +183,17 @@ class StaticWordModel:
 
         module_dir = _static_module_dir(directory)
         try:
-            tokenizer_json = json.loads((module_dir / "tokenizer.json").read_text(encoding="utf-8"))
-            vocab: dict[str, int] = tokenizer_json["model"]["vocab"]
+            vocab = _read_vocab(module_dir)
             weights = load_file(str(module_dir / "model.safetensors"))["embedding.weight"]
         except (OSError, ValueError, KeyError) as error:
-            raise AssistantError(f"{module_dir}: 静态词向量模型文件缺失或损坏（{error}）；请重新运行 assistant models build") from error
+            raise AssistantError(
+                f"{module_dir}: 静态词向量模型文件缺失或损坏（{error}）；请重新运行 assistant models build"
+            ) from error
         weights = np.ascontiguousarray(weights, dtype=np.float32)
         if weights.ndim != 2 or max(vocab.values(), default=-1) >= weights.shape[0]:
-            raise AssistantError(f"{module_dir}: 词表（{len(vocab)}）与向量矩阵 {weights.shape} 不一致；请重新运行 assistant models build")
+            raise AssistantError(
+                f"{module_dir}: 词表（{len(vocab)}）与向量矩阵 {weights.shape} 不一致；请重新运行 assistant models build"
+            )
         words = {w for w, i in vocab.items() if i >= 2}
         return cls(vocab, weights, VocabularySegmenter(tokenizer, words))
 
@@ -205,6 +210,30 @@ class StaticWordModel:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 1e-12)
         return out
+
+
+def _read_vocab(module_dir: Path) -> dict[str, int]:
+    data = json.loads((module_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = data["model"]["vocab"]
+    if not isinstance(vocab, dict):
+        raise ValueError("tokenizer.json is not a word-level vocabulary")
+    return vocab
+
+
+def read_vocabulary(directory: Path) -> set[str]:
+    """The words (without [PAD]/[UNK]) of a saved static model.
+
+    Raises:
+        AssistantError: tokenizer.json missing or not word-level.
+    """
+    module_dir = _static_module_dir(directory)
+    try:
+        vocab = _read_vocab(module_dir)
+    except (OSError, ValueError, KeyError) as error:
+        raise AssistantError(
+            f"{module_dir}: tokenizer.json 缺失或损坏（{error}）；请重新运行 assistant models build"
+        ) from error
+    return {w for w in vocab if w not in (PAD_TOKEN, UNK_TOKEN)}
 
 
 def _static_module_dir(directory: Path) -> Path:

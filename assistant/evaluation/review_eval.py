@@ -3,11 +3,14 @@
 Gold data:
 
 - ``tests/data/review_labels.jsonl`` — one line per indicator of the five seeds and the songgang
-  workbooks, labelled by the rubric in DOMAIN.md (see ``tests/data/README.md``). Seed rows carry
+  workbooks, labelled by the rubric in DOMAIN.md (see ``tests/data/review_labels.md``). Seed rows carry
   their text; songgang rows carry only labels, keyed by (file, sheet, row) with a short hash of the
   value so that drift is detected. Rows are joined to what :func:`assistant.documents.read_document`
   reads (``Indicator.location`` is ``行 n`` for text files and ``<sheet>!A12:E12`` for workbooks).
 - ``tests/data/review_synthetic.jsonl`` — hand-written hard context cases, text included.
+- ``tests/data/review_blind.jsonl`` — hand-written cases in wording none of the lexicons was written
+  for (成效斐然, 稳中有进, 应访尽访 …; 一次性通过竣工验收 …): a test of generalisation, first scored
+  before the rules had seen it.
 
 Metrics (``na`` gold rows are excluded everywhere):
 
@@ -21,7 +24,8 @@ Metrics (``na`` gold rows are excluded everywhere):
 Systems compared: the songgang rule sheet (:mod:`rule_sheet`), the rule layer alone, rules + the
 learned model, and the model alone. The model is never scored on rows it was trained on: each
 document is scored by a model trained on all the *other* documents (leave-one-document-out); the
-synthetic cases, never used for training, are scored by the model trained on every document.
+hand-written cases (synthetic, blind), never used for training, are scored by the model trained
+on every document.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from ..records.build import make_indicator
 from ..records.schema import Indicator, Project
 
 DEFECT_LABELS = frozenset({"vague", "malformed"})
+CORPUS_KINDS = frozenset({"seed", "songgang"})
 SPAN_OVERLAP = 0.5
 _LINE_LOCATION = re.compile(r"^行\s*(\d+)")
 _CELL_LOCATION = re.compile(r"^(?P<sheet>.*)!\$?[A-Z]+\$?(?P<row>\d+)")
@@ -60,7 +65,7 @@ class GoldRow:
     """One hand-checked label (text only for seed and synthetic rows)."""
 
     id: str
-    kind: str  # seed | songgang | synthetic
+    kind: str  # seed | songgang | synthetic | blind
     source: str
     label: str
     reasons: tuple[GoldReason, ...]
@@ -174,6 +179,11 @@ class EvalItem:
     def document(self) -> str:
         return self.gold.source
 
+    @property
+    def fold(self) -> str | None:
+        """The document a leave-one-document-out model must not have seen (None: hand-written cases)."""
+        return self.gold.source if self.gold.kind in CORPUS_KINDS else None
+
 
 @dataclass(frozen=True)
 class JoinResult:
@@ -187,7 +197,7 @@ class JoinResult:
 
 def join_labels(projects: Iterable[Project], labels: Iterable[GoldRow]) -> JoinResult:
     """Match ingested indicators to their labels by key, checking the value hash."""
-    by_key = {row.key: row for row in labels if row.kind != "synthetic"}
+    by_key = {row.key: row for row in labels if row.kind in CORPUS_KINDS}
     items: list[EvalItem] = []
     drifted: list[tuple[GoldRow, Indicator]] = []
     unlabelled: list[tuple[Project, Indicator]] = []
@@ -198,6 +208,8 @@ def join_labels(projects: Iterable[Project], labels: Iterable[GoldRow]) -> JoinR
             if gold is None:
                 unlabelled.append((project, indicator))
                 continue
+            if key in seen:
+                continue  # the same document read twice (e.g. from the seeds and from a store)
             seen.add(key)
             if gold.value_hash and gold.value_hash != value_hash(indicator.value):
                 drifted.append((gold, indicator))
@@ -379,7 +391,9 @@ def review_to_prediction(review: object) -> Prediction:
     label = getattr(review, "label", "clear")
     defect = label in DEFECT_LABELS
     # codes and spans of the defect reasons only (warnings such as BINARY/MULTI are not claims of vagueness)
-    reasons = [r for r in getattr(review, "reasons", ()) if defect and r.field == "value" and r.code in DEFECT_CODES]
+    reasons = [
+        r for r in getattr(review, "reasons", ()) if defect and r.field == "value" and r.code in DEFECT_CODES
+    ]
     return Prediction(
         defect,
         frozenset(r.code for r in reasons),
@@ -396,7 +410,7 @@ def reviewer_system(name: str, make_reviewer: Callable[[str | None], object]) ->
         cache: dict[str | None, object] = {}
         out = []
         for item in items:
-            doc = item.document if item.gold.kind != "synthetic" else None
+            doc = item.fold
             if doc not in cache:
                 cache[doc] = make_reviewer(doc)
             review = cache[doc].review_indicator(item.indicator, item.project)  # type: ignore[attr-defined]
@@ -414,7 +428,7 @@ def model_system(name: str, model_for: Callable[[str | None], object]) -> System
         out: list[Prediction | None] = [None] * len(items)
         groups: dict[str | None, list[int]] = defaultdict(list)
         for i, item in enumerate(items):
-            groups[item.document if item.gold.kind != "synthetic" else None].append(i)
+            groups[item.fold].append(i)
         for doc, indexes in groups.items():
             model = model_for(doc)
             chosen = [items[i].indicator for i in indexes]
@@ -518,6 +532,7 @@ def format_report(
 ROOT = Path(__file__).resolve().parents[2]
 LABELS_PATH = ROOT / "tests" / "data" / "review_labels.jsonl"
 SYNTHETIC_PATH = ROOT / "tests" / "data" / "review_synthetic.jsonl"
+BLIND_PATH = ROOT / "tests" / "data" / "review_blind.jsonl"
 RULE_SHEET_NAME = "审核口径模板.xlsx"
 
 
@@ -566,6 +581,7 @@ def evaluate_review(
     *,
     labels_path: str | Path = LABELS_PATH,
     synthetic_path: str | Path | None = SYNTHETIC_PATH,
+    blind_path: str | Path | None = BLIND_PATH,
     songgang_dir: str | Path | None = None,
     with_model: bool = True,
     ablation: bool = False,
@@ -579,13 +595,14 @@ def evaluate_review(
         raise InputError(f"songgang 文件夹不存在：{songgang_dir}")
     folder = Path(songgang_dir) if songgang_dir is not None else tr.shared_songgang_dir()
     projects = tr.corpus_projects(store_dir, include_songgang=False)
-    if folder is not None and folder.is_dir():
+    workbooks = tr.songgang_workbooks(folder) if folder is not None else []
+    if workbooks:
         import warnings
 
         from ..documents import read_document
         from ..errors import IngestError
 
-        for path in tr.songgang_workbooks(folder):
+        for path in workbooks:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -614,8 +631,9 @@ def evaluate_review(
     if unlabelled:
         notes.append(f"{len(unlabelled)} 条读入的指标没有标注，未计入")
     items = list(joined.items)
-    if synthetic_path is not None and Path(synthetic_path).is_file():
-        items += synthetic_items(load_labels(synthetic_path))
+    for path in (synthetic_path, blind_path):
+        if path is not None and Path(path).is_file():
+            items += synthetic_items(load_labels(path))
 
     systems: list[System] = []
     sheet = folder / RULE_SHEET_NAME if folder is not None else None
@@ -631,7 +649,7 @@ def evaluate_review(
     if with_model:
         examples = tr.gather_examples(projects, gold_index(labels))
         vectors = tr.load_word_vectors()
-        documents = sorted({i.document for i in items if i.gold.kind != "synthetic"})
+        documents = sorted({i.fold for i in items if i.fold is not None})
         folds: dict[str | None, VaguenessModel] = {None: tr.train_model(examples, vectors)}
         for doc in documents:
             folds[doc] = tr.train_model(examples, vectors, exclude_sources=[doc])

@@ -197,7 +197,10 @@ class RuleSheetBaseline:
     def hits(self, indicator: Indicator, project: Project | None = None) -> list[RuleHit]:
         """Every indicator-level rule that fires on ``indicator`` (name, value, explanation, row cells)."""
         found: list[RuleHit] = []
-        explain_column = project is None or any(i.explain is not None for i in project.indicators)
+        # the 指标解释 rules apply only to tables that have that column
+        explain_column = indicator.explain is not None or (
+            project is not None and any(i.explain is not None for i in project.indicators)
+        )
         for rule in self.rules:
             kind = rule.field
             if kind == "row_cells":

@@ -32,8 +32,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from assistant.records.schema import Project, ValueRange
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +46,7 @@ class Config:
     name: str
     kind: str = "engine"  # engine | most-frequent | copy-bm25
     retrieval: str = "hybrid"
+    backend: str = "store"  # store: the store's indexes (jieba BM25 + FAISS); local: char-bigram BM25 + numpy
     embedder: str | None = None  # None: the default embedder; "none": no dense retrieval
     ranker: str = "learned"  # learned (cross-fitted) | heuristic
     adapt: bool = True
@@ -108,9 +107,25 @@ def load_projects(
 
 # ------------------------------------------------------------------------------------------------ metrics
 def _unit(text: str | None) -> str | None:
+    """Units compared by dimension: any amount of money is 万元 (元, 万, 万元/年 …)."""
+    from assistant.engines.suggest.adapt import to_wan
     from assistant.engines.suggest.ranges import normalise_unit
 
-    return normalise_unit(text)
+    unit = normalise_unit(text)
+    if unit and to_wan(1.0, unit) is not None and "/" not in unit.replace("/年", "").replace("/一年", ""):
+        return "万元"
+    return unit
+
+
+def _amount(number: float, unit: str | None) -> float:
+    """A number in the dimension's reference unit (money in 万元)."""
+    from assistant.engines.suggest.adapt import to_wan
+
+    if _unit(unit) == "万元":
+        converted = to_wan(number, (unit or "").replace("/年", "").replace("/一年", ""))
+        if converted is not None:
+            return converted
+    return number
 
 
 def score_rows(rows: Sequence[Row], truth: Sequence[Any], k: int) -> tuple[float, list[tuple[Any, Row]]]:
@@ -144,7 +159,9 @@ def value_checks(pairs: Sequence[tuple[Any, Row]]) -> tuple[int, int, int, int]:
         if rng is not None and rng.low is not None:
             ranged += 1
             high = rng.high if rng.high is not None else rng.low
-            if _unit(rng.unit) == _unit(tp.unit) and rng.low - 1e-9 <= float(tp.low) <= high + 1e-9:
+            low, high = _amount(rng.low, rng.unit), _amount(high, rng.unit)
+            true = _amount(float(tp.low), tp.unit)
+            if _unit(rng.unit) == _unit(tp.unit) and low - 1e-9 <= true <= high + 1e-9:
                 hit += 1
     return agree, total, hit, ranged
 
@@ -187,6 +204,7 @@ class Evaluator:
         self.folds = folds
         self.embedders = embedders or {}
         self.reviewer = default_reviewer()
+        self._index_sets: dict[tuple[str | None, str], Any] = {}
 
     def embedder(self, name: str | None) -> Any:
         if name == "none":
@@ -201,7 +219,17 @@ class Evaluator:
         from assistant.engines.suggest.ranker import LinearRanker
         from assistant.engines.suggest.suggester import Suggester
 
-        embedder = False if config.retrieval == "bm25" else self.embedder(config.embedder)
+        embedder = False if config.retrieval in ("bm25", "bigram") else self.embedder(config.embedder)
+        retriever = None
+        if config.backend == "store" and config.retrieval != "bigram":
+            from assistant.engines.suggest.retrieval import IndexSetRetriever, ProjectList
+            from assistant.store.indexes import IndexSet
+
+            key = (config.embedder, config.retrieval)
+            if key not in self._index_sets:
+                index_set = IndexSet(ProjectList(self.corpus.projects), embedder or None, persist=False)
+                self._index_sets[key] = IndexSetRetriever(self.corpus, index_set, config.retrieval)
+            retriever = self._index_sets[key]
         return Suggester(
             corpus=self.corpus,
             embedder=embedder,
@@ -209,6 +237,7 @@ class Evaluator:
             reviewer=self.reviewer,
             retrieval=config.retrieval,  # type: ignore[arg-type]
             adapt=config.adapt,
+            retriever=retriever,
         )
 
     def run(self, config: Config) -> Result:
@@ -250,7 +279,7 @@ class Evaluator:
         from assistant.engines.suggest.candidates import Candidate, _display_name, _visible_rows
         from assistant.engines.suggest.training import draft_of, exclusion
 
-        suggester = self.suggester(Config("mf", retrieval="bm25"))
+        suggester = self.suggester(Config("mf", retrieval="bigram"))
         corpus = self.corpus
         slots = sorted({t.level2 for t in corpus.templates})
         tables = {}
@@ -306,6 +335,8 @@ class Evaluator:
         return tables
 
     def _metrics(self, config: Config, tables: dict, elapsed: float) -> Result:
+        import numpy as np
+
         r5, r10, cov, rows = [], [], [], []
         agree = total = hit = ranged = vague = 0
         for i, (top5, top10, full) in tables.items():
@@ -345,15 +376,16 @@ def default_configs(tuned: str | None = None, untuned: str | None = None) -> lis
     configs = [
         Config("baseline: most-frequent", kind="most-frequent"),
         Config("baseline: copy-bm25", kind="copy-bm25"),
-        Config("engine (hybrid + ranker + adapt)", embedder=tuned),
-        Config("ablation: bm25 retrieval", retrieval="bm25"),
-        Config("ablation: dense retrieval", retrieval="dense", embedder=tuned),
-        Config("ablation: no ranker (heuristic)", ranker="heuristic", embedder=tuned),
-        Config("ablation: no adaptation", adapt=False, embedder=tuned),
+        Config("engine (bigram bm25 + ranker + adapt)", retrieval="bigram"),
+        Config("ablation: jieba bm25 (store index)", retrieval="bm25"),
+        Config("ablation: dense (store index)", retrieval="dense", embedder=tuned),
+        Config("ablation: hybrid (store index)", retrieval="hybrid", embedder=tuned),
+        Config("ablation: no ranker (heuristic)", retrieval="bigram", ranker="heuristic"),
+        Config("ablation: no adaptation", retrieval="bigram", adapt=False),
     ]
     if untuned:
-        configs.append(Config("ablation: untuned embedder", embedder=untuned))
-    configs.append(Config("engine, same-name projects hidden", embedder=tuned, same_name=True))
+        configs.append(Config("ablation: hybrid, untuned embedder", retrieval="hybrid", embedder=untuned))
+    configs.append(Config("engine, same-name projects hidden", retrieval="bigram", same_name=True))
     configs.append(Config("copy-bm25, same-name projects hidden", kind="copy-bm25", same_name=True))
     return configs
 
@@ -424,12 +456,15 @@ def save_trained_ranker(evaluator: Evaluator, path: Path, embedder: str | None =
     """Train the ranker on every project (leave-one-project-out candidates) and save it."""
     from assistant.engines.suggest.training import fit, loo_examples
 
-    suggester = evaluator.suggester(Config("train", embedder=embedder))
+    suggester = evaluator.suggester(Config("train", retrieval="bigram", embedder=embedder))
     examples = loo_examples(suggester, evaluator.corpus, evaluator.indices)
     ranker = fit(examples)
     ranker.save(path)
     print(f"# ranker saved to {path}", file=sys.stderr)
     return path
+
+
+run_cli = run  # the name `assistant eval` dispatches to
 
 
 def main(argv: Sequence[str] | None = None) -> int:

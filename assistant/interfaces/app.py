@@ -19,6 +19,7 @@ from .handlers import (
     ALL,
     EXAMPLE_LABELS,
     EXAMPLES,
+    MAX_FILES,
     MAX_UPLOAD_MB,
     NEEDS_WORK,
     SEARCH_MODES,
@@ -136,7 +137,9 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                         with gr.Row():
                             export_xlsx = gr.Button("导出申报表（XLSX）", elem_id="export-xlsx")
                             export_docx = gr.Button("导出 Word（DOCX）", elem_id="export-docx")
-                        export_file = gr.File(label="下载", interactive=False, height=90, elem_id="export-file")
+                        export_file = gr.File(
+                            label="下载", interactive=False, visible=False, elem_id="export-file"
+                        )
                 with gr.Row():
                     with gr.Column(scale=3):
                         evidence = gr.HTML(frames.evidence_html(None), label="依据", elem_id="draft-evidence")
@@ -157,11 +160,15 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                 with gr.Row():
                     with gr.Column(scale=1, min_width=320):
                         uploads = gr.File(
-                            label=f"上传绩效目标表（可多选；xlsx、docx、pdf、html、csv、txt，单个不超过 {MAX_UPLOAD_MB} MB）",
+                            label="上传绩效目标表（可多选）",
                             file_count="multiple",
                             file_types=UPLOAD_TYPES,
                             type="filepath",
                             elem_id="review-files",
+                        )
+                        gr.HTML(
+                            f"<p class='muted'>支持 xlsx、docx、pdf、html、csv、txt；单个文件不超过 {MAX_UPLOAD_MB} MB，"
+                            f"一次最多 {MAX_FILES} 个。</p>"
                         )
                         pasted = gr.Textbox(
                             label="或粘贴表格（从 Excel 复制，需含“三级指标”“指标值”表头）",
@@ -201,6 +208,7 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                             )
                         review_projects = gr.Dataframe(
                             headers=frames.PROJECT_COLUMNS,
+                            column_widths=["22%", "5%", "5%", "5%", "33%", "11%", "6%", "13%"],
                             interactive=False,
                             wrap=True,
                             max_height=300,
@@ -221,7 +229,8 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                                 [ALL], value=ALL, label="项目", elem_id="filter-project"
                             )
                         review_rows = gr.Dataframe(
-                            headers=frames.REVIEW_COLUMNS,
+                            headers=frames.REVIEW_DISPLAY_COLUMNS,
+                            column_widths=["11%", "8%", "14%", "11%", "6%", "10%", "19%", "14%", "7%"],
                             interactive=False,
                             wrap=True,
                             max_height=600,
@@ -291,7 +300,12 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                 ingest_button = gr.Button("导入语料库", variant="primary", elem_id="corpus-run")
                 ingest_status = gr.HTML(elem_id="corpus-status")
                 ingest_table = gr.Dataframe(
-                    interactive=False, wrap=True, label="导入结果", elem_id="corpus-table"
+                    headers=frames.INGEST_COLUMNS,
+                    column_widths=["22%", "7%", "7%", "7%", "6%", "6%", "45%"],
+                    interactive=False,
+                    wrap=True,
+                    label="导入结果",
+                    elem_id="corpus-table",
                 )
 
         # -------------------------------------------------------------------- events
@@ -316,6 +330,8 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
 
         def on_edit(table: Any, previous: Any, *fields: Any) -> tuple[Any, ...]:
             updated, pieces, detail = rereview_table(table, previous, *fields, store_dir=store)
+            if pieces is None:  # nothing changed: keep the panels as they are
+                return updated, updated, gr.skip(), gr.skip()
             return updated, updated, pieces, detail
 
         draft_grid.input(
@@ -325,8 +341,10 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
             api_visibility="private",
         )
 
-        def on_select(table: Any, suggestions: Any, *fields: Any, evt: gr.SelectData) -> tuple[Any, ...]:
-            return row_details(table, suggestions, evt.row_value, *fields, store_dir=store)
+        def on_select(
+            table: Any, suggestions: Any, n: Any, g: Any, b: Any, y: Any, d: Any, evt: gr.SelectData
+        ) -> tuple[Any, ...]:
+            return row_details(table, suggestions, evt.row_value, n, g, b, y, d, store_dir=store)
 
         draft_grid.select(
             on_select,
@@ -335,14 +353,22 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
             api_visibility="private",
             concurrency_limit=None,
         )
+
+        def export(fmt: str) -> Any:
+            def write(table: Any, *fields: Any) -> Any:
+                path = export_draft(table, *fields, fmt=fmt)
+                return gr.File(value=path, visible=path is not None)
+
+            return write
+
         export_xlsx.click(
-            lambda table, *f: export_draft(table, *f, fmt="xlsx"),
+            export("xlsx"),
             [draft_grid, *draft_inputs],
             export_file,
             api_name="export_xlsx",
         )
         export_docx.click(
-            lambda table, *f: export_draft(table, *f, fmt="docx"),
+            export("docx"),
             [draft_grid, *draft_inputs],
             export_file,
             api_name="export_docx",
@@ -406,7 +432,8 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
 
         def show_histogram(indicator: Any, level2: Any, dept: Any, yr: Any) -> tuple[Any, ...]:
             summary, bins = value_distribution(indicator, level2, dept, yr, store_dir=store)
-            return summary, gr.BarPlot(value=bins, sort=bins["取值"].tolist() or None)
+            top = int(bins["次数"].max()) if len(bins) else 1
+            return summary, gr.BarPlot(value=bins, sort=bins["取值"].tolist() or None, y_lim=[0, top + 1])
 
         distribution_inputs = [distribution_name, level2_filter, department_filter, year_filter]
         distribution_button.click(

@@ -33,25 +33,30 @@ if TYPE_CHECKING:
 CODE_NAMES: dict[str, str] = {**CODE_ZH, "NAME_VAGUE": "指标名称含糊"}
 VERDICT_NAMES = VERDICT_ZH
 LABEL_NAMES = LABEL_ZH
+#: Joins reason names in one cell (the names themselves may contain 、).
+PROBLEM_SEPARATOR = "；"
 #: Background colours of verdict cells (light, readable with black text).
 VERDICT_COLOURS = {VERDICT_ZH["ok"]: "#d9f2de", VERDICT_ZH["warn"]: "#fff0c2", VERDICT_ZH["block"]: "#fad4d8"}
 
 DRAFT_COLUMNS = ["序号", "一级指标", "二级指标", "三级指标", "指标值", "范围", "置信度", "审核"]
 REVIEW_COLUMNS = [
-    "来源",
     "项目",
-    "位置",
-    "一级指标",
     "二级指标",
     "三级指标",
     "指标值",
     "结论",
-    "得分",
     "问题",
     "说明",
     "建议改写",
+    "位置",
+    "得分",
+    "一级指标",
+    "来源",
 ]
-PROJECT_COLUMNS = ["来源", "项目", "部门", "年度", "指标数", "退回", "提醒", "表格问题"]
+#: The columns the app shows (the rest stay in the data and the downloadable reports).
+REVIEW_DISPLAY_COLUMNS = REVIEW_COLUMNS[:9]
+PROJECT_COLUMNS = ["项目", "指标数", "退回", "提醒", "表格问题", "部门", "年度", "来源"]
+INGEST_COLUMNS = ["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"]
 LIBRARY_COLUMNS = ["三级指标", "指标值", "二级指标", "一级指标", "项目", "部门", "年度", "来源", "位置"]
 
 
@@ -89,7 +94,7 @@ def review_summary(review: IndicatorReview | None) -> str:
         return "✓ " + LABEL_NAMES.get(review.label, review.label)
     mark = "✗ " if review.verdict == "block" else "! "
     head = LABEL_NAMES.get(review.label, review.label) if review.verdict == "block" else VERDICT_NAMES["warn"]
-    return mark + head + ("：" + "、".join(codes) if codes else "")
+    return mark + head + ("：" + PROBLEM_SEPARATOR.join(codes) if codes else "")
 
 
 def level_order(level1: str, level2: str) -> tuple[int, int]:
@@ -199,7 +204,7 @@ def review_detail_html(review: IndicatorReview | None) -> str:
 
 def _reason_text(reasons: Iterable[Reason]) -> tuple[str, str]:
     reasons = list(reasons)
-    codes = "、".join(dict.fromkeys(code_name(r.code) for r in reasons))
+    codes = PROBLEM_SEPARATOR.join(dict.fromkeys(code_name(r.code) for r in reasons))
     messages = "；".join(
         dict.fromkeys(("【指标名称】" if r.field == "name" else "") + r.message for r in reasons)
     )
@@ -217,18 +222,18 @@ def review_rows_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
             codes, messages = _reason_text(r.reasons)
             rows.append(
                 [
-                    project.source,
                     project.name,
-                    r.indicator.location,
-                    r.indicator.level1,
                     r.indicator.level2,
                     r.indicator.name,
                     r.indicator.value,
                     VERDICT_NAMES.get(r.verdict, r.verdict),
-                    int(r.score),
                     codes,
                     messages,
                     r.rewrite or "",
+                    r.indicator.location,
+                    int(r.score),
+                    r.indicator.level1,
+                    project.source,
                 ]
             )
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
@@ -241,18 +246,18 @@ def projects_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     rows = []
     for pr in reviews:
         verdicts = Counter(r.verdict for r in pr.indicators)
-        findings = "；".join(f"{code_name(f.code)}：{f.message}" for f in pr.findings)
+        findings = "；".join(f.message for f in pr.findings)
         p = pr.project
         rows.append(
             [
-                p.source,
                 p.name,
-                p.department or "",
-                p.year or "",
                 len(pr.indicators),
                 verdicts["block"],
                 verdicts["warn"],
                 findings,
+                p.department or "",
+                p.year or "",
+                p.source,
             ]
         )
     return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
@@ -278,7 +283,7 @@ def defect_counts(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["问题", "代码", "数量", "类别"])
 
 
-def project_defect_counts(reviews: Sequence[ProjectReview], limit: int = 30) -> pd.DataFrame:
+def project_defect_counts(reviews: Sequence[ProjectReview], limit: int = 12) -> pd.DataFrame:
     """Indicators to send back (退回) and to check (提醒) per project, the worst ``limit`` projects.
 
     Long format for a stacked bar chart: columns 项目, 结论, 数量.
@@ -301,7 +306,7 @@ def project_defect_counts(reviews: Sequence[ProjectReview], limit: int = 30) -> 
     return pd.DataFrame(rows, columns=["项目", "结论", "数量"])
 
 
-def _short(text: str, width: int = 18) -> str:
+def _short(text: str, width: int = 12) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -333,7 +338,7 @@ def histogram_frame(distribution: ValueDistribution, bins: int = 12) -> pd.DataF
     unit = distribution.unit or ""
     rows = []
     for low, high, count in distribution.histogram(bins):
-        label = f"{_number(low)}{unit}" if low == high else f"{_number(low)}–{_number(high)}{unit}"
+        label = f"{low:.4g}{unit}" if low == high else f"{low:.4g}–{high:.4g}{unit}"
         rows.append([label, count])
     return pd.DataFrame(rows, columns=["取值", "次数"])
 
@@ -352,7 +357,7 @@ def distribution_html(distribution: ValueDistribution) -> str:
     if stats["count"]:
         parts.append(
             "<p>最小 {0}{u}，下四分位 {1}{u}，中位数 {2}{u}，上四分位 {3}{u}，最大 {4}{u}。</p>".format(
-                *(_number(stats[k]) for k in ("min", "p25", "median", "p75", "max")), u=unit
+                *(_number(round(float(stats[k]), 2)) for k in ("min", "p25", "median", "p75", "max")), u=unit
             )
         )
     if d.other_units:
@@ -360,7 +365,7 @@ def distribution_html(distribution: ValueDistribution) -> str:
     if d.qualitative:
         shown = "，".join(f"“{esc(v)}” {n} 条" for v, n in d.qualitative[:8])
         more = f" 等 {len(d.qualitative)} 种" if len(d.qualitative) > 8 else ""
-        parts.append(f"<p>非数值取值：{shown}{more}</p>")
+        parts.append(f"<p>读不出数值的取值：{shown}{more}</p>")
     return "".join(parts)
 
 
@@ -383,7 +388,7 @@ def ingest_frame(report: IngestReport) -> pd.DataFrame:
         status = "失败" if f.error is not None else ("已导入" if f.added or f.replaced else "已存在")
         note = " ".join(ingest_lines(f))
         rows.append([f.path.name, status, len(f.projects), f.indicator_count, f.added, f.skipped, note])
-    return pd.DataFrame(rows, columns=["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"])
+    return pd.DataFrame(rows, columns=INGEST_COLUMNS)
 
 
 def style_verdicts(frame: pd.DataFrame, column: str = "结论") -> Any:

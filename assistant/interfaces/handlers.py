@@ -250,14 +250,15 @@ def rereview_table(
     year: object = None,
     department: object = None,
     store_dir: str | Path | None = None,
-) -> tuple[pd.DataFrame | None, list[tuple[str, str | None]], str]:
+) -> tuple[pd.DataFrame | None, list[tuple[str, str | None]] | None, str | None]:
     """Re-review every row of the edited grid; show the edited row's spans, reasons and rewrite.
 
     Returns the grid with its 审核 column updated, the edited value as (text, reason) pieces for
-    gr.HighlightedText, and the reasons/rewrite as escaped HTML.
+    gr.HighlightedText, and the reasons/rewrite as escaped HTML; the last two are ``None`` when no
+    row's 三级指标 or 指标值 differs from ``previous`` (the panels keep what they show).
     """
     if table is None or not len(table):
-        return table, [], ""
+        return table, None, None
     project = table_project(table, name, goal, budget, year, department)
     reviewer = workbench_for(store_dir)
     reviews = {ind.location: reviewer.review_indicator(ind, project) for ind in project.indicators}
@@ -273,7 +274,7 @@ def rereview_table(
             ) != _text(row.get("三级指标")):
                 changed = review
     if changed is None:
-        return updated, [], ""
+        return updated, None, None
     return updated, frames.highlighted_spans(changed), frames.review_detail_html(changed)
 
 
@@ -350,7 +351,7 @@ def _empty_review(status: str) -> ReviewView:
     return ReviewView(
         status,
         pd.DataFrame(columns=frames.PROJECT_COLUMNS),
-        pd.DataFrame(columns=frames.REVIEW_COLUMNS),
+        pd.DataFrame(columns=frames.REVIEW_DISPLAY_COLUMNS),
         pd.DataFrame(columns=["问题", "代码", "数量", "类别"]),
         pd.DataFrame(columns=["项目", "结论", "数量"]),
         [],
@@ -417,7 +418,7 @@ def review_documents(
     return ReviewView(
         status,
         frames.style_counts(projects),
-        frames.style_verdicts(rows),
+        frames.style_verdicts(rows[frames.REVIEW_DISPLAY_COLUMNS]),
         codes,
         frames.project_defect_counts(reviews),
         reports,
@@ -434,17 +435,17 @@ def filter_review_rows(
     import pandas as pd
 
     if rows is None or not len(rows):
-        return pd.DataFrame(columns=frames.REVIEW_COLUMNS)
+        return pd.DataFrame(columns=frames.REVIEW_DISPLAY_COLUMNS)
     chosen = rows
     if verdict == NEEDS_WORK:
         chosen = chosen[chosen["结论"] != frames.VERDICT_NAMES["ok"]]
     elif verdict and verdict != ALL:
         chosen = chosen[chosen["结论"] == verdict]
     if problem and problem != ALL:
-        chosen = chosen[chosen["问题"].str.split("、").apply(lambda names: problem in names)]
+        chosen = chosen[chosen["问题"].str.split(frames.PROBLEM_SEPARATOR).apply(lambda names: problem in names)]
     if project and project != ALL:
         chosen = chosen[chosen["项目"] == project]
-    return frames.style_verdicts(chosen.reset_index(drop=True))
+    return frames.style_verdicts(chosen[frames.REVIEW_DISPLAY_COLUMNS].reset_index(drop=True))
 
 
 # ---------------------------------------------------------------------------------- 指标库 (library)
@@ -537,7 +538,7 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
 
     from .commands.ingest import _print_summary
 
-    empty = pd.DataFrame(columns=["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"])
+    empty = pd.DataFrame(columns=frames.INGEST_COLUMNS)
     try:
         paths = check_uploads(files)
         if not paths:

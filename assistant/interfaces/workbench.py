@@ -221,9 +221,20 @@ _SHARED: dict[str, Workbench] = {}
 _SHARED_LOCK = threading.Lock()
 
 
+def _key(store_dir: str | Path | None) -> str:
+    return str(Path(store_dir).expanduser().resolve()) if store_dir is not None else ""
+
+
+def install_workbench(bench: Workbench, store_dir: str | Path | None = None) -> Workbench:
+    """Make ``bench`` the shared workbench of ``store_dir`` (tests and benchmarks pick its engines)."""
+    with _SHARED_LOCK:
+        _SHARED[_key(store_dir)] = bench
+    return bench
+
+
 def workbench_for(store_dir: str | Path | None = None) -> Workbench:
     """The process-wide :class:`Workbench` of a store folder (``None``: the default store)."""
-    key = str(Path(store_dir).expanduser().resolve()) if store_dir is not None else ""
+    key = _key(store_dir)
     with _SHARED_LOCK:
         bench = _SHARED.get(key)
         if bench is None:
@@ -231,4 +242,11 @@ def workbench_for(store_dir: str | Path | None = None) -> Workbench:
         return bench
 
 
-__all__ = ["ReviewBatch", "Workbench", "read_pasted_table", "read_with_warnings", "workbench_for"]
+__all__ = [
+    "ReviewBatch",
+    "Workbench",
+    "install_workbench",
+    "read_pasted_table",
+    "read_with_warnings",
+    "workbench_for",
+]

@@ -9,9 +9,11 @@ Public API (see docs/ARCHITECTURE.md)::
     reviewer.review_projects(projects)                # -> Iterator[ProjectReview]
 
 Modules: :mod:`lexicon` (terms and messages), :mod:`scan` (measurable parts with spans),
+:mod:`matcher` (the compiled lexicon), :mod:`slots` (the form a slot's value takes),
 :mod:`rules` (pure analysis), :mod:`scoring` (label/score/verdict), :mod:`rewrite` and
 :mod:`evidence` (measurable rewrites), :mod:`table` (table findings), :mod:`config`,
-:mod:`reviewer` (the class), :mod:`report` (xlsx/csv/json), :mod:`tabular` (CSV/TSV input).
+:mod:`reviewer` (the class), :mod:`report` (xlsx/csv/json reports and the CLI's JSON lines),
+:mod:`learned` (the optional vagueness model, numpy only).
 Nothing here imports torch, faiss or gradio.
 """
 

@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
@@ -42,6 +43,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import AssistantError
+
+log = logging.getLogger(__name__)
 
 MODEL_FORMAT = "review-vagueness"
 MODEL_VERSION = 1
@@ -99,42 +102,55 @@ def normalise_value(text: str) -> str:
     return _DIGITS.sub("0", text)
 
 
-def sparse_keys(name: str, value: str, level2: str) -> list[str]:
-    """The sparse (binary) feature keys of one indicator.
+@dataclass(frozen=True, slots=True)
+class ValueFeatures:
+    """The part of the features that depends on the value alone (cached at inference)."""
 
-    Value character 1–3-grams with boundary marks, the name's last one and two characters, the
-    slot, the slot × value shape, and a few shape flags (bare number, doubled number, value repeats
-    the name).
+    padded: str  # ^normalised value$, the text the character n-grams are read from
+    flags: tuple[str, ...]  # value-only shape/cue flags (without the ``f:`` prefix)
+    bare_number: bool
+    no_measure: bool
+
+    @property
+    def norm(self) -> str:
+        """The normalised value (for the name-overlap flags)."""
+        return self.padded[1:-1]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The sparse keys: ``v:`` + every 1–3-gram of :attr:`padded`, then ``f:`` + each flag."""
+        padded = self.padded
+        grams = [f"v:{padded[i : i + n]}" for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
+        return tuple(grams) + tuple(f"f:{f}" for f in self.flags)
+
+
+def value_features(value: str) -> ValueFeatures:
+    """Character 1–3-grams (with boundary marks) and the value-only shape/cue flags.
 
     Example:
-        >>> [k for k in sparse_keys("合格率", "95", "质量指标") if k.startswith("f:")]
-        ['f:has_number', 'f:bare_number', 'f:slot_bare_number:质量指标', 'f:len:1-2']
+        >>> value_features("95").keys[-3:]
+        ('f:has_number', 'f:bare_number', 'f:len:1-2')
     """
-    norm = normalise_value(value)
-    padded = f"^{norm}$"
-    keys = [f"v:{padded[i : i + n]}" for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
-    name_norm = normalise_value(name)
-    if name_norm:
-        keys.append(f"n1:{name_norm[-1]}")
-        keys.append(f"n2:{name_norm[-2:]}")
-    keys.append(f"s:{level2}")
     raw = unicodedata.normalize("NFKC", value or "")
-    has_number = bool(_HAS_NUMBER.search(raw))
+    norm = _DIGITS.sub("0", _SPACE.sub("", raw.casefold()))
+    has_digit = _ANY_DIGIT.search(raw) is not None
+    has_number = has_digit or _HAS_NUMBER.search(raw) is not None
+    has_date = _DATE.search(raw) is not None
+    bare = has_digit and _BARE_NUMBER.match(raw.strip()) is not None
     flags: list[str] = []
     if has_number:
         flags.append("has_number")
-    if _NUMBER_UNIT.search(raw):
+    if has_digit and _NUMBER_UNIT.search(raw):
         flags.append("number_unit")
-    if _DATE.search(raw):
+    if has_date:
         flags.append("date")
     if _COMPARATOR.search(raw):
         flags.append("comparator")
-    if _BARE_NUMBER.match(raw.strip()):
+    if bare:
         flags.append("bare_number")
-        flags.append(f"slot_bare_number:{level2}")
     if _DOUBLED.search(raw):
         flags.append("doubled")
-    if _GLUED.search(raw):
+    if has_digit and _GLUED.search(raw):
         flags.append("glued")
     if _BINARY_STATE.search(raw):
         flags.append("binary_state")
@@ -142,30 +158,57 @@ def sparse_keys(name: str, value: str, level2: str) -> list[str]:
         flags.append("zero_event")
     if "《" in raw:
         flags.append("title")
-    if not has_number and not _DATE.search(raw):
+    if not has_number and not has_date:
         flags.append("no_measure_shape")
-        flags.append(f"slot_no_measure:{level2}")
-    if norm and name_norm and (norm in name_norm or name_norm in norm):
-        flags.append("repeats_name")
-    elif len(norm) >= 4 and name_norm and _overlap(norm, name_norm) >= 0.5:
-        flags.append("overlaps_name")
     length = len(norm)
-    flags.append(
-        "len:"
-        + (
-            "0"
-            if length == 0
-            else "1-2"
-            if length <= 2
-            else "3-6"
-            if length <= 6
-            else "7-15"
-            if length <= 15
-            else "16+"
-        )
-    )
-    keys.extend(f"f:{f}" for f in flags)
+    if length == 0:
+        bucket = "0"
+    elif length <= 2:
+        bucket = "1-2"
+    elif length <= 6:
+        bucket = "3-6"
+    elif length <= 15:
+        bucket = "7-15"
+    else:
+        bucket = "16+"
+    flags.append(f"len:{bucket}")
+    return ValueFeatures(f"^{norm}$", tuple(flags), bare, not has_number and not has_date)
+
+
+def row_keys_for(name: str, level2: str, value: ValueFeatures) -> list[str]:
+    """The features that depend on the name and slot: name ending, slot, slot × shape, name overlap.
+
+    Example:
+        >>> row_keys_for("合格率", "质量指标", value_features("95"))
+        ['n1:率', 'n2:格率', 's:质量指标', 'f:slot_bare_number:质量指标']
+    """
+    keys: list[str] = []
+    name_norm = normalise_value(name)
+    if name_norm:
+        keys.append(f"n1:{name_norm[-1]}")
+        keys.append(f"n2:{name_norm[-2:]}")
+    keys.append(f"s:{level2}")
+    if value.bare_number:
+        keys.append(f"f:slot_bare_number:{level2}")
+    if value.no_measure:
+        keys.append(f"f:slot_no_measure:{level2}")
+    norm = value.norm
+    if norm and name_norm and (norm in name_norm or name_norm in norm):
+        keys.append("f:repeats_name")
+    elif len(norm) >= 4 and name_norm and _overlap(norm, name_norm) >= 0.5:
+        keys.append("f:overlaps_name")
     return keys
+
+
+def sparse_keys(name: str, value: str, level2: str) -> list[str]:
+    """All sparse (binary) feature keys of one indicator: :func:`value_features` + :func:`row_keys_for`.
+
+    Example:
+        >>> [k for k in sparse_keys("合格率", "95", "质量指标") if k.startswith("f:")]
+        ['f:has_number', 'f:bare_number', 'f:len:1-2', 'f:slot_bare_number:质量指标']
+    """
+    features = value_features(value)
+    return list(features.keys) + row_keys_for(name, level2, features)
 
 
 def _overlap(a: str, b: str) -> float:
@@ -244,22 +287,91 @@ class VaguenessModel:
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
     _cache: dict[tuple[str, str, str], float] = field(default_factory=dict, init=False, repr=False)
+    _value_cache: dict[str, tuple[ValueFeatures, float]] = field(default_factory=dict, init=False, repr=False)
+    _weight_list: list[float] = field(default_factory=list, init=False, repr=False)
+    _gram_weights: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _flag_weights: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _slot_weights: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    _name_cache: dict[str, tuple[str, float, frozenset[str]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def logit(self, name: str, value: str, level2: str) -> float:
-        """The decision value (log-odds) of one indicator; uncached."""
-        weights = self.weights
-        vocabulary = self.vocabulary
-        total = self.bias
-        for key in sparse_keys(name, value, level2):
-            column = vocabulary.get(key)
-            if column is not None:
-                total += weights[column]
+        """The decision value (log-odds) of one indicator (the value-only part is cached)."""
+        part = self._value_cache.get(value)
+        if part is None:
+            part = self._value_part(value)
+            if len(self._value_cache) >= _CACHE_LIMIT:
+                self._value_cache.clear()
+            self._value_cache[value] = part
+        features, score = part
+        name_part = self._name_cache.get(name)
+        if name_part is None:
+            name_part = self._name_part(name)
+            if len(self._name_cache) >= _CACHE_LIMIT:
+                self._name_cache.clear()
+            self._name_cache[name] = name_part
+        name_norm, name_score, name_grams = name_part
+        flag = self._flag_weights
+        total = self.bias + score + name_score + self._slot_weights.get(level2, 0.0)
+        if features.bare_number:
+            total += flag.get(f"slot_bare_number:{level2}", 0.0)
+        if features.no_measure:
+            total += flag.get(f"slot_no_measure:{level2}", 0.0)
+        norm = features.norm
+        if norm and name_norm and (norm in name_norm or name_norm in norm):
+            total += flag.get("repeats_name", 0.0)
+        elif len(norm) >= 4 and name_norm:
+            grams = {norm[i : i + 2] for i in range(len(norm) - 1)}
+            if len(grams & name_grams) >= 0.5 * len(grams):
+                total += flag.get("overlaps_name", 0.0)
+        return total
+
+    def _name_part(self, name: str) -> tuple[str, float, frozenset[str]]:
+        """Per name (cached): its normalised text, the weight of its ending, its character bigrams.
+
+        Mirrors :func:`row_keys_for` (a test checks the two agree).
+        """
+        name_norm = normalise_value(name)
+        score = 0.0
+        if name_norm:
+            for key in (f"n1:{name_norm[-1]}", f"n2:{name_norm[-2:]}"):
+                column = self.vocabulary.get(key)
+                if column is not None:
+                    score += self._weight_list[column]
+        return name_norm, score, frozenset(name_norm[i : i + 2] for i in range(len(name_norm) - 1))
+
+    def _value_part(self, value: str) -> tuple[ValueFeatures, float]:
+        features = value_features(value)
+        grams = self._gram_weights
+        padded = features.padded
+        size = len(padded)
+        total = 0.0
+        for n in (1, 2, 3):
+            for i in range(size - n + 1):
+                total += grams.get(padded[i : i + n], 0.0)
+        flag_weights = self._flag_weights
+        for flag in features.flags:
+            total += flag_weights.get(flag, 0.0)
         if self.word_scores:
             scores = [self.word_scores[w] for w in semantic_words(value, self.word_scores)]
             if scores:
                 total += sum(scores) / len(scores) - self.word_offset
-        return float(total)
+        return features, total
+
+    def __post_init__(self) -> None:
+        self._weight_list = [float(w) for w in self.weights]
+        # the value n-grams and flags looked up without building their "v:"/"f:" key strings
+        self._gram_weights = {
+            k[2:]: self._weight_list[i] for k, i in self.vocabulary.items() if k.startswith("v:")
+        }
+        self._flag_weights = {
+            k[2:]: self._weight_list[i] for k, i in self.vocabulary.items() if k.startswith("f:")
+        }
+        self._slot_weights = {
+            k[2:]: self._weight_list[i] for k, i in self.vocabulary.items() if k.startswith("s:")
+        }
 
     def defect_probability(
         self, names: Sequence[str], values: Sequence[str], level2s: Sequence[str]
@@ -367,14 +479,20 @@ _DEFAULT_LOCK = threading.Lock()
 def load_default_model(directory: str | Path | None = None) -> VaguenessModel | None:
     """The model built by ``assistant models build`` (cached once per process), or None if absent.
 
-    A folder that exists but cannot be read raises :class:`ModelFormatError` (a stale model should
-    be rebuilt, not silently ignored).
+    A folder that exists but cannot be read (an older format, a half-written copy) is reported with
+    one warning naming the fix (``assistant models build``) and the review runs on rules only.
     """
     path = Path(directory) if directory is not None else default_model_dir()
     key = str(path.resolve())
     with _DEFAULT_LOCK:
         if key not in _DEFAULT:
-            _DEFAULT[key] = VaguenessModel.load(path) if (path / CONFIG_FILE).is_file() else None
+            model = None
+            if (path / CONFIG_FILE).is_file():
+                try:
+                    model = VaguenessModel.load(path)
+                except ModelFormatError as exc:
+                    log.warning("%s；本次只用规则复核", exc)
+            _DEFAULT[key] = model
         return _DEFAULT[key]
 
 
@@ -474,7 +592,14 @@ def fit_vagueness_model(
         offset = float(mean @ folded)
     info = dict(meta or {})
     info.update(
-        {"training_rows": len(data), "defect_rows": int(labels.sum()), "c": c, "features": len(vocabulary)}
+        {
+            "training_rows": len(data),
+            "defect_rows": int(labels.sum()),
+            "c": c,
+            "embedding_scale": embedding_scale,
+            "flag_scale": flag_scale,
+            "features": len(vocabulary),
+        }
     )
     return VaguenessModel(vocabulary, sparse_weights, bias, word_scores, offset, 0.5, info)
 

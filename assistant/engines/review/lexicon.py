@@ -92,7 +92,7 @@ _DEGREE = (
     ("充分", "plain"),
     ("高效", "plain"),
     ("高质量", "plain"),
-    ("积极", "plain"),
+    ("积极", "metric"),
     ("切实", "plain"),
     ("有力", "plain"),
     ("尽量", "plain"),
@@ -106,6 +106,12 @@ _DEGREE = (
     ("合理", "metric"),
     ("稳定", "metric"),
     ("良好氛围", "plain"),
+    ("准确", "metric"),
+    ("清晰", "metric"),
+    ("严谨", "metric"),
+    ("若干", "plain"),
+    ("大量", "plain"),
+    ("少量", "plain"),
 )
 _WEAK_DEGREE = frozenset({"合理", "稳定", "相对", "一定", "有效", "积极", "普遍", "便捷", "舒适"})
 
@@ -131,7 +137,6 @@ _DIRECTION = (
     ("得到规范", "plain"),
     ("得到增强", "plain"),
     ("得到巩固", "plain"),
-    ("得到有效", "plain"),
     ("进一步", "plain"),
     ("持续", "plain"),
     ("不断", "plain"),
@@ -179,6 +184,8 @@ _DIRECTION = (
     ("缓解", "plain"),
     ("改进", "plain"),
     ("彰显", "plain"),
+    ("发挥", "plain"),
+    ("充分发挥", "plain"),
 )
 
 _VAGUE_TIME = (
@@ -194,7 +201,6 @@ _VAGUE_TIME = (
     ("按规定时间", "plain"),
     ("按时间节点", "plain"),
     ("按规定时间节点", "plain"),
-    ("按合同时间", "plain"),
     ("按要求时间", "plain"),
     ("定期", "plain"),
     ("限期", "plain"),
@@ -224,12 +230,20 @@ _DEFERRED = (
     ("以实际", "plain"),
 )
 
+# Direction and degree phrases with a gap: 得到长久提升, 有所明显改善; 满意度高, 效果好 (a bare
+# adjective closing the value).
+DIRECTION_PATTERNS = (
+    r"(?:得到|得以|有所)[\u4e00-\u9fff]{1,2}?(?:提升|提高|改善|加强|增强|保障|落实|推进|普及|规范|巩固|发挥|增加|减少)",
+)
+DEGREE_PATTERNS = (r"(?<=[度率性量果平力感境况])(?:较|更|很|非常)?[高低好强快](?=[。.!！]?$)",)
+
 # Deferral phrases with a gap (以签订的协议或合同为准, 视资金到位情况而定): regular expressions.
 DEFERRED_PATTERNS = (
     r"以[^，,。；;]{1,15}为准",
     r"视[^，,。；;]{1,12}(?:而定|确定)",
     r"[依据根][据照]?[^，,。；;]{0,10}(?:而定|确定|审定|核定)",
     r"待[^，,。；;]{1,10}(?:后|时)?(?:确定|核定|明确)",
+    r"按(?:合同|协议|文件|方案)[^，,。；;]{0,6}?(?:要求|规定|约定|执行|进行|安排)",
 )
 
 
@@ -253,7 +267,7 @@ TERMS: dict[str, Term] = _build()
 VALUE_ONLY_TERMS = frozenset(
     """维护 确保 营造 打造 弘扬 树立 凝聚 激发 增进 夯实 筑牢 丰富 助力 带动 消减 减轻 缓解 改进 彰显 完善 优化 推进
     增加 减少 降低 下降 增长 扩大 加大 加快 深化 巩固 净化 强化 有效 合理 稳定 相对 一定 基本 积极 普遍 便捷 舒适 充分
-    切实 有力 大力 良性 高效 高质量 定期 限期""".split()
+    切实 有力 大力 良性 高效 高质量 定期 限期 发挥 充分发挥 准确 清晰 严谨 若干 大量 少量""".split()
 )
 
 # Metric nouns: a term followed by one of these within three characters names a measured quantity.

@@ -21,7 +21,9 @@ Design:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -30,7 +32,8 @@ from .config import ReviewConfig
 from .evidence import ProjectsEvidence, RewriteEvidence
 from .lexicon import GRADE_WORDS, TERMS, Term, message_for
 from .rewrite import project_year, rewrite_value
-from .rules import Analysis, Hit, TermMatcher, analyse, default_matcher
+from .rules import Analysis, Hit, TermMatcher, analyse, default_matcher, restated_spans
+from .scan import normalise
 from .scoring import DEFECT_SEVERITIES, decide
 from .table import table_findings
 
@@ -40,6 +43,21 @@ if TYPE_CHECKING:
 _CACHE_LIMIT = 300_000
 _NO_MODEL_CORES = frozenset({"na", "empty", "too_long"})
 _UNCERTAIN_CLEAR_CORES = frozenset({"binary", "accepted", "graded", "undated", "none"})
+_FIRM_STATES = frozenset(
+    {
+        "通过验收",
+        "验收合格",
+        "验收通过",
+        "质量合格",
+        "合格",
+        "达标",
+        "全覆盖",
+        "未发生",
+        "不发生",
+        "杜绝",
+        "办结",
+    }
+)
 
 
 @runtime_checkable
@@ -89,6 +107,7 @@ class Reviewer:
         self._probabilities: dict[tuple[str, str, str], float] = {}
         self._rewrites: dict[tuple, str | None] = {}
         self._results: dict[tuple, _Result] = {}
+        self._goal_restatements: dict[tuple[str, str], Hit | None] = {}
         self._allowed_by_department: dict[str | None, frozenset[str]] = {}
 
     @classmethod
@@ -133,13 +152,16 @@ class Reviewer:
     # --- internals -------------------------------------------------------------------------------
 
     def _review_many(self, projects: Sequence[Project]) -> Iterator[ProjectReview]:
-        rows = [(i, p) for p in projects for i in p.indicators]
-        reviews = self._review_rows(rows)
-        start = 0
-        for project in projects:
-            part = reviews[start : start + len(project.indicators)]
-            start += len(project.indicators)
-            yield ProjectReview(project, tuple(part), tuple(table_findings(project, part)))
+        with _gc_paused():
+            rows = [(i, p) for p in projects for i in p.indicators]
+            reviews = self._review_rows(rows)
+            done = []
+            start = 0
+            for project in projects:
+                part = reviews[start : start + len(project.indicators)]
+                start += len(project.indicators)
+                done.append(ProjectReview(project, tuple(part), tuple(table_findings(project, part))))
+        yield from done
 
     def analysis(self, indicator: Indicator, department: str | None = None) -> Analysis:
         """The cached rule analysis of one indicator (allow-list of ``department`` applied)."""
@@ -180,6 +202,11 @@ class Reviewer:
         defects = [h for h in hits if h.field == "value" and h.severity in DEFECT_SEVERITIES]
         if defects:
             return all(h.severity == "weak" for h in defects)
+        if analysis.core == "binary" and analysis.scan is not None:
+            # zero-incident and acceptance states are as verifiable as a number: the rules decide
+            return not any(
+                term in _FIRM_STATES or term.startswith(("无", "零")) for *_, term in analysis.scan.binary
+            )
         return analysis.core in _UNCERTAIN_CLEAR_CORES
 
     def _probabilities_for(self, keys: list[tuple[str, str, str]]) -> None:
@@ -233,7 +260,16 @@ class Reviewer:
             current = analysis if not needs_rewrite or tuple(hits) == analysis.hits else None
             if needs_rewrite and current is None:
                 current = dataclasses.replace(analysis, hits=tuple(hits))
-            done = _Result(label, score, verdict, reasons, current if needs_rewrite else None, key)
+            goal_check = label == "vague" and _may_restate_goal(hits)
+            done = _Result(
+                label,
+                score,
+                verdict,
+                reasons,
+                current if needs_rewrite else None,
+                key,
+                (tuple(hits), analysis.core) if goal_check else None,
+            )
             if not suppress:
                 if len(results) >= _CACHE_LIMIT:
                     results.clear()
@@ -245,7 +281,29 @@ class Reviewer:
         rewrite = None
         if done.rewrite_from is not None:
             rewrite = self._rewrite(indicator, project, done)
+        if done.goal_check is not None and project is not None and project.goal:
+            restated = self._restates_goal(indicator.value, project.goal, done.goal_check[0])
+            if restated is not None:
+                hits = [*done.goal_check[0], restated]
+                label, score, verdict = decide(hits, done.goal_check[1])
+                reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
+                return IndicatorReview(indicator, label, score, verdict, reasons, rewrite)
         return IndicatorReview(indicator, done.label, done.score, done.verdict, done.reasons, rewrite)
+
+    def _restates_goal(self, value: str, goal: str, hits: tuple[Hit, ...]) -> Hit | None:
+        """A RESTATEMENT hit when the value copies four or more characters of the project goal."""
+        key = (value, goal)
+        if key not in self._goal_restatements:
+            if len(self._goal_restatements) >= _CACHE_LIMIT:
+                self._goal_restatements.clear()
+            spans = restated_spans(normalise(value), hits, normalise(goal[:2000]))
+            found = None
+            if spans:
+                found = Hit(
+                    "RESTATEMENT", "value", spans[0][0], spans[-1][1], message_for("RESTATEMENT"), "block"
+                )
+            self._goal_restatements[key] = found
+        return self._goal_restatements[key]
 
     @staticmethod
     def _apply_model(hits: list[Hit], indicator: Indicator, p: float, catch: float, veto: float) -> list[Hit]:
@@ -294,6 +352,31 @@ class _Result:
     reasons: tuple[Reason, ...]
     rewrite_from: Analysis | None  # the analysis a rewrite is computed from (None: no rewrite)
     key: tuple
+    goal_check: tuple[tuple[Hit, ...], str] | None = None  # (hits, core) when the goal may be restated
+
+
+def _may_restate_goal(hits: Sequence[Hit]) -> bool:
+    """A vague value with a direction/degree word and no restatement yet: compare it with the goal."""
+    codes = {h.code for h in hits if h.field == "value"}
+    return bool(codes & {"DIRECTION", "DEGREE"}) and "RESTATEMENT" not in codes
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch is reviewed.
+
+    A batch allocates many small acyclic objects (reviews, reasons, tuples); with large caches alive,
+    every generation-2 collection rescans them all and costs a third of the run. Nothing here forms
+    reference cycles, so collection is only deferred to the end of the batch, not skipped.
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _ordered(hits: list[Hit]) -> list[Hit]:

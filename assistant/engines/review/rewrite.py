@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from statistics import median
+from functools import lru_cache
+from statistics import median, median_low
 
 from ...records.schema import Indicator, Project
 from .evidence import RewriteEvidence
@@ -83,7 +84,12 @@ def project_year(project: Project | None) -> int | None:
         return None
     if project.year:
         return project.year
-    for text in (project.name, project.goal or ""):
+    return _year_in(project.name, project.goal or "")
+
+
+@lru_cache(maxsize=4096)
+def _year_in(*texts: str) -> int | None:
+    for text in texts:
         m = _YEAR_RE.search(text or "")
         if m:
             return int(m.group(1))
@@ -94,6 +100,16 @@ def _comparator(measure: Measure, name: str) -> str:
     if measure in ("cost", "duration") or _NEGATIVE.search(name):
         return "≤"
     return "≥"
+
+
+def _typical(values: list[float]) -> float | None:
+    """A value that really occurs among ``values``: the lower median (robust to one odd past value).
+
+    Example:
+        >>> _typical([95.0, 99.99, 90.0, 99.99, 95.0, 100.0]), _typical([])
+        (95.0, None)
+    """
+    return median_low(values) if values else None
 
 
 def _mode(values: list[float]) -> float | None:
@@ -250,7 +266,7 @@ def rewrite_value(
         numbers = _evidence_numbers(
             indicator, evidence, accept, lambda q: q.low if q.unit == unit and q.high is None else None
         )
-        n = _mode(numbers)
+        n = _typical(numbers)
         return f"{comparator}{fmt_number(n) if n is not None else PLACEHOLDER_TARGET}{unit}"
 
     if measure == "time":
@@ -259,9 +275,9 @@ def rewrite_value(
             for past, _ in evidence.similar(name, level2):
                 if not accept(past):
                     continue
-                m = re.search(r"(\d{1,2})\s*月", scan(past.value).text)
-                if m and 1 <= int(m.group(1)) <= 12:
-                    months.append(float(m.group(1)))
+                found_months = re.findall(r"(\d{1,2})\s*月", scan(past.value).text)
+                if found_months and 1 <= int(found_months[-1]) <= 12:
+                    months.append(float(found_months[-1]))  # the end of a window (1月至12月 → 12)
         month = _mode(months)
         if month is None and any(d.kind == "undated" for d in (analysis.scan.dates if analysis.scan else ())):
             month = 12.0
@@ -281,7 +297,7 @@ def rewrite_value(
                         break
         if found:
             unit = Counter(u for _, u in found).most_common(1)[0][0]
-            n = _mode([x for x, u in found if u == unit])
+            n = _typical([x for x, u in found if u == unit])
             return f"≤{fmt_number(n or 0)}{unit}"
         return f"≤{PLACEHOLDER_DAYS}个工作日"
 
@@ -290,7 +306,7 @@ def rewrite_value(
         if budget and level2 in _COST_SLOTS and ("总" in name or cost_slot_count == 1):
             return f"≤{fmt_number(budget)}万元"
         numbers = _evidence_numbers(indicator, evidence, accept, money_wan, min_similarity=0.6)
-        n = _mode(numbers)
+        n = _typical(numbers)
         if n is not None and (budget is None or n <= budget):
             return f"≤{fmt_number(n)}万元"
         return f"≤{PLACEHOLDER_TARGET}万元"
@@ -307,7 +323,7 @@ def rewrite_value(
             lambda q: q.low if q.unit and (unit is None or q.unit == unit) and q.high is None else None,
             min_similarity=0.7,
         )
-        n = _mode(numbers)
+        n = _typical(numbers)
         if n is not None and unit:
             return f"≥{fmt_number(n)}{unit}"
         return f"≥{PLACEHOLDER_TARGET}{unit or PLACEHOLDER_UNIT}"

@@ -24,22 +24,37 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ...records.schema import Field
 from .lexicon import (
-    DEFERRED_PATTERNS,
     GRADE_WORDS,
-    METRIC_SUFFIXES,
     NA_VALUES,
-    TERMS,
     VALUE_ONLY_TERMS,
     Term,
     message_for,
 )
+from .matcher import TermMatcher, default_matcher
 from .scan import Quantity, Scan, normalise, scan
+from .slots import Measure, measure_kind, unit_for
+
+__all__ = [
+    "STRONG_CORES",
+    "Analysis",
+    "Hit",
+    "Measure",
+    "TermMatcher",
+    "analyse",
+    "analyse_name",
+    "default_matcher",
+    "is_na_text",
+    "measure_kind",
+    "restated_spans",
+    "unit_for",
+]
 
 Severity = Literal["block", "weak", "soft", "warn"]
 Core = Literal[
@@ -57,7 +72,6 @@ Core = Literal[
     "graded",
     "none",
 ]
-Measure = Literal["rate", "time", "duration", "cost", "count", "score", "text"]
 
 MAX_VALUE_CHARS = 500  # a longer 指标值 is not a target value (pasted text, a whole paragraph …)
 MAX_NAME_CHARS = 300
@@ -89,210 +103,6 @@ class Analysis:
     scan: Scan | None
 
 
-# --- the term matcher ----------------------------------------------------------------------------
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression equivalent to ``a|b|…`` but shaped as a trie (longest match first).
-
-    Example:
-        >>> re.findall(_trie_pattern(["提高", "提升", "提"]), "提升提高提")
-        ['提升', '提高', '提']
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
-class TermMatcher:
-    """Finds lexicon terms in a text with their context rules (see :mod:`lexicon`).
-
-    Built once per :class:`~assistant.engines.review.reviewer.Reviewer` (custom terms from the
-    config are added to the default lexicon).
-    """
-
-    def __init__(
-        self, terms: Mapping[str, Term] | None = None, deferred_patterns: Iterable[str] = DEFERRED_PATTERNS
-    ):
-        self.terms: dict[str, Term] = dict(TERMS if terms is None else terms)
-        self._pattern = re.compile(_trie_pattern(self.terms))
-        self._deferred = re.compile("|".join(f"(?:{p})" for p in deferred_patterns))
-        self.first_chars = frozenset(t[0] for t in self.terms)
-        self.facts_cache: dict[tuple[str, frozenset[str]], ValueFacts] = {}
-        self._name_cache: dict[tuple[str, frozenset[str]], tuple[Hit, ...]] = {}
-
-    def name_hits(self, name: str, allowed: frozenset[str] = frozenset()) -> tuple[Hit, ...]:
-        """:func:`analyse_name` with this matcher, cached per name."""
-        key = (name, allowed)
-        found = self._name_cache.get(key)
-        if found is None:
-            if len(self._name_cache) >= 100_000:
-                self._name_cache.clear()
-            found = self._name_cache[key] = analyse_name(name, self, allowed)
-        return found
-
-    def find(
-        self, text: str, *, field: Field, allowed: frozenset[str] = frozenset()
-    ) -> list[tuple[int, int, Term]]:
-        """Terms in normalised ``text`` after context rules, as (start, end, term), merged per code."""
-        found: list[tuple[int, int, Term]] = []
-        for m in self._pattern.finditer(text):
-            term = self.terms[m.group(0)]
-            start, end = m.start(), m.end()
-            if term.text in allowed or not _context_keeps(text, start, end, term):
-                continue
-            found.append((start, end, term))
-        if field == "value" and self._deferred.pattern:
-            for m in self._deferred.finditer(text):
-                found.append((m.start(), m.end(), Term(m.group(0), "DEFERRED")))
-        return _merge(found)
-
-
-def _context_keeps(text: str, start: int, end: int, term: Term) -> bool:
-    after = text[end : end + 4]
-    if term.context == "metric":
-        for k in range(0, 3):
-            if text.startswith(METRIC_SUFFIXES, end + k):
-                return False
-    elif term.context == "rate":
-        if after[:1] == "率":
-            return False
-    elif term.context == "satisfied":
-        if after[:1] in ("度", "率") or after.startswith(("的比例", "人数", "的人数")):
-            return False
-        before = text[:start].rstrip()
-        if before and (before[-1].isdigit() or before[-1] in "%‰分"):
-            return False
-        if before.endswith("不"):
-            return False
-    return True
-
-
-def _merge(found: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
-    """Merge touching or overlapping hits of the same code (进一步 + 提升 → 进一步提升)."""
-    if len(found) < 2:
-        return found
-    found.sort(key=lambda x: (x[0], -x[1]))
-    merged: list[tuple[int, int, Term]] = []
-    for start, end, term in found:
-        if merged:
-            ps, pe, pt = merged[-1]
-            if pt.code == term.code and start <= pe:
-                if end > pe:
-                    merged[-1] = (
-                        ps,
-                        end,
-                        Term(pt.text + term.text[pe - start :], pt.code, pt.context, pt.weak and term.weak),
-                    )
-                continue
-        merged.append((start, end, term))
-    return merged
-
-
-_DEFAULT_MATCHER: TermMatcher | None = None
-
-
-def default_matcher() -> TermMatcher:
-    """The matcher over the built-in lexicon (built once per process)."""
-    global _DEFAULT_MATCHER
-    if _DEFAULT_MATCHER is None:
-        _DEFAULT_MATCHER = TermMatcher()
-    return _DEFAULT_MATCHER
-
-
-# --- slot and measure ----------------------------------------------------------------------------
-
-_RATE_NAME = re.compile(r"率|比例|占比|百分比|覆盖面|满意度")
-_DURATION_NAME = re.compile(r"工作日|小时|天数|时长|用时|响应|办结|办理|审批|到达|处理时间|出具|到场|时限内")
-_TIME_NAME = re.compile(r"时限|时效|及时|完成时间|时间节点|进度|完成期限|截止")
-_COST_NAME = re.compile(r"成本|费用|经费|资金|单价|金额|预算|补助标准|补贴标准|投入|价格|支出")
-_SCORE_NAME = re.compile(r"得分|分数|评分|分值|考评分")
-_COUNT_NAME = re.compile(r"数量|人数|次数|场次|个数|户数|数$|面积|里程|长度|人次|件数|批次")
-_COST_SLOTS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
-_COUNT_END = re.compile(r"(?:人数|次数|个数|户数|场次|人次|件数|数量)$")
-
-
-def measure_kind(name: str, level2: str) -> Measure:
-    """What form a good value of this indicator takes: a rate, a deadline, a duration, a cost ….
-
-    Example:
-        >>> measure_kind("群众满意度", "服务对象满意度指标"), measure_kind("完成时限", "时效指标")
-        ('rate', 'time')
-        >>> measure_kind("审批办结时间", "时效指标"), measure_kind("培训成本", "成本指标")
-        ('duration', 'cost')
-    """
-    if "满意" in name or level2 == "服务对象满意度指标":
-        return "rate"
-    if level2 == "时效指标" or (not level2 and _TIME_NAME.search(name)):
-        if _RATE_NAME.search(name):
-            return "rate"
-        if _DURATION_NAME.search(name):
-            return "duration"
-        return "time"
-    if _COUNT_END.search(name) and level2 not in _COST_SLOTS:
-        return "count"
-    if level2 in _COST_SLOTS or (level2 in ("", "数量指标", "质量指标") and _COST_NAME.search(name)):
-        if _RATE_NAME.search(name):
-            return "rate"
-        return "cost"
-    if _RATE_NAME.search(name):
-        return "rate"
-    if _SCORE_NAME.search(name):
-        return "score"
-    if level2 == "数量指标" or _COUNT_NAME.search(name):
-        return "count"
-    return "text"
-
-
-_UNIT_FOR_NAME = (
-    (re.compile(r"率|比例|占比|百分比|满意度"), "%"),
-    (re.compile(r"人次"), "人次"),
-    (re.compile(r"人数|人员"), "人"),
-    (re.compile(r"场次|场数"), "场"),
-    (re.compile(r"次数|频次"), "次"),
-    (re.compile(r"户数"), "户"),
-    (re.compile(r"件数|案件"), "件"),
-    (re.compile(r"面积"), "平方米"),
-    (re.compile(r"里程|长度|距离"), "公里"),
-    (re.compile(r"得分|分数|评分|分值"), "分"),
-    (re.compile(r"天数|工作日"), "个工作日"),
-    (re.compile(r"成本|费用|经费|资金|金额|预算|补助|补贴"), "万元"),
-    (re.compile(r"个数|数量|站点|社区"), "个"),
-)
-
-
-def unit_for(name: str, level2: str = "") -> str | None:
-    """The unit a bare number most likely lacks, read off the indicator name (None if unclear).
-
-    Example:
-        >>> unit_for("帮助困难党员覆盖率"), unit_for("党代表调研次数"), unit_for("会议")
-        ('%', '次', None)
-    """
-    for pattern, unit in _UNIT_FOR_NAME:
-        if pattern.search(name):
-            return unit
-    if level2 in _COST_SLOTS:
-        return "万元"
-    if level2 == "服务对象满意度指标":
-        return "%"
-    return None
-
-
 # --- the analysis --------------------------------------------------------------------------------
 
 _RATE_CAP_NAME = re.compile(
@@ -303,13 +113,14 @@ _UNIT_CONFLICT = re.compile(
 )
 _PERCENT_WORD = re.compile(r"(?<=\d)\s*百分比|(?<=\d)\s*百分之")
 _CMP_BETWEEN = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*[%‰]?\s*(?:等于|大于等于|小于等于|大于或等于|小于或等于|大于|小于|≥|≤|=|>=|<=|>|<)"
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:等于|大于等于|小于等于|大于或等于|小于或等于|大于|小于|≥|≤|=|>=|<=|>|<)"
     r"\s*\d+(?:\.\d+)?\s*[%‰]?"
 )
 # ≥90每月90%以上, ≥4每年4部: a number with a comparator restated a few characters later
 _RESTATED = re.compile(
     r"(?:[≥≤><=]|不低于|不少于|不超过)\s*(\d+(?:\.\d+)?)(?![\d.])(?=[^\d≥≤><=.]{1,6}?\1(?![\d.]))"
 )
+_SWAPPED_NAME = re.compile(r"(?:[≥≤><=]|不少于|不低于|约)?\s*\d+(?:\.\d+)?\s*[^\d\s]{1,3}")
 _COUNT_UNITS = frozenset("次 个 人 场 件 份 家 户 处 栋 台 套 部 本 册 名 位 项 期 批".split())
 _LIST_MARKER = re.compile(r"(?:^|[\s；;。，,])\(?([1-9])[、.)）](?!\d)")
 _GE = (
@@ -349,6 +160,7 @@ _BRACKET_UNIT = re.compile(
     r"[（(]\s*(?:%|％|个|人|次|场|万元|元|户|件|天|分|小时|平方米|公里|亩|人次|台|套|册|本|家|处)\s*[）)]\s*$"
 )
 _STOP_CHARS = frozenset("的了和与及并使得等在对为把被将是有其之以而且或也都就")
+_MARKER_CHARS = frozenset("、.)）")
 _SEPARATORS = frozenset("，,；;、/或和及")
 
 
@@ -433,18 +245,19 @@ def _core(s: Scan, accepted: bool, list_markers: set[int]) -> tuple[Core, list[Q
     return "none", bare
 
 
+_GRADE_DEFINED = re.compile(r"(优秀|优|良好|良|较好|好|中等|中|一般|合格|较差|差)\s*[:：为（(=]")
+
+
 def _is_graded(value: str, explain: str | None) -> bool:
-    """A single grade word whose 指标解释 defines at least three grades (优/良/中 …)."""
+    """A single grade word whose 指标解释 defines at least three grades (``优：…；良：…；中：…``).
+
+    Example:
+        >>> _is_graded("良好", "优：≥90分；良：80-89分；中：60-79分"), _is_graded("良好", "良好、一般、较差")
+        (True, False)
+    """
     if not explain or value.strip() not in GRADE_WORDS:
         return False
-    return (
-        sum(
-            1
-            for w in ("优秀", "良好", "较好", "一般", "较差", "差", "合格", "中", "优", "良")
-            if w in explain
-        )
-        >= 3
-    )
+    return len({m.group(1) for m in _GRADE_DEFINED.finditer(explain)}) >= 3
 
 
 def _items(s: Scan) -> list[tuple[int, int]]:
@@ -478,21 +291,37 @@ def _content_outside(text: str, spans: list[tuple[int, int]]) -> str:
     )
 
 
-def _longest_common(a: str, b: str) -> int:
-    """Length of the longest common substring (short texts only)."""
-    if not a or not b:
-        return 0
-    best = 0
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0] * (len(b) + 1)
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                cur[j] = prev[j - 1] + 1
-                if cur[j] > best:
-                    best = cur[j]
-        prev = cur
-    return best
+_SEGMENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”\"《》]+")
+
+
+def restated_spans(
+    text: str, hits: Sequence[Hit], reference: str, min_chars: int = 4
+) -> list[tuple[int, int]]:
+    """The subject a value opens with, when it copies ``min_chars`` or more characters of ``reference``.
+
+    Only a value that *starts* with the copied words counts (组织工作质量得到提升 restates the name
+    组织工作质量; 促进产业发展 is a direction with an object, reported as DIRECTION only).
+
+    Example:
+        >>> restated_spans("组织工作质量得到提升", [Hit("DIRECTION", "value", 6, 10, "", "block")], "组织工作质量")
+        [(0, 6)]
+        >>> restated_spans("促进产业发展", [Hit("DIRECTION", "value", 0, 2, "", "block")], "产业发展")
+        []
+    """
+    if len(reference) < min_chars:
+        return []
+    masked = list(text)
+    for h in hits:
+        if h.field == "value":
+            masked[h.start : h.end] = " " * max(0, min(h.end, len(masked)) - h.start)
+    m = _SEGMENT.search("".join(masked))
+    if m is None or text[: m.start()].strip():
+        return []
+    segment = m.group(0)
+    for i in range(len(segment) - min_chars + 1):
+        if segment[i : i + min_chars] in reference:
+            return [(m.start(), m.end())]
+    return []
 
 
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>")
@@ -510,10 +339,22 @@ def _mask_markup(text: str) -> str:
     return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
 
 
+@lru_cache(maxsize=65536)
 def is_na_text(text: str) -> bool:
     """True for 不适用, /, 无此项 … (an intentionally empty slot) and for blank text."""
     stripped = normalise(text).strip(" 。.;；")
     return not stripped or stripped in NA_VALUES or stripped.lower() in NA_VALUES
+
+
+def _name_hits(matcher: TermMatcher, name: str, allowed: frozenset[str]) -> tuple[Hit, ...]:
+    """:func:`analyse_name`, cached on the matcher per (name, allow-list)."""
+    key = (name, allowed)
+    found = matcher.name_cache.get(key)
+    if found is None:
+        if len(matcher.name_cache) >= 100_000:
+            matcher.name_cache.clear()
+        found = matcher.name_cache[key] = analyse_name(name, matcher, allowed)
+    return found
 
 
 def analyse_name(name: str, matcher: TermMatcher, allowed: frozenset[str] = frozenset()) -> tuple[Hit, ...]:
@@ -573,9 +414,11 @@ def value_facts(value: str, matcher: TermMatcher, allowed: frozenset[str] = froz
     s = scan(value)
     t = s.text
     malformed = _malformed(s)
-    list_markers = {m.start(1) for m in _LIST_MARKER.finditer(t)} if any(c in t for c in "、.)）") else set()
+    list_markers = (
+        {m.start(1) for m in _LIST_MARKER.finditer(t)} if not _MARKER_CHARS.isdisjoint(t) else set()
+    )
     first = matcher.first_chars
-    terms = matcher.find(t, field="value", allowed=allowed) if any(c in first for c in t) else []
+    terms = matcher.find(t, field="value", allowed=allowed) if not first.isdisjoint(t) else []
     lexical: list[tuple[int, int, Term]] = []
     for start, end, term in terms:
         if s.titles and any(s0 <= start < e0 for s0, e0 in s.titles):
@@ -615,14 +458,14 @@ def analyse(
         explain: the 指标解释, used only to accept a graded scale (优/良/中 defined).
 
     Example:
-        >>> [(h.code, h.start, h.end) for h in analyse("居民生活", "生活水平不断提高").hits]
-        [('RESTATEMENT', 0, 8), ('DIRECTION', 4, 8)]
+        >>> [(h.code, h.start, h.end) for h in analyse("居民生活水平", "生活水平不断提高").hits]
+        [('RESTATEMENT', 0, 4), ('DIRECTION', 4, 8)]
         >>> analyse("完成时限", "及时", "时效指标").hits[0].code
         'VAGUE_TIME'
     """
     matcher = matcher or default_matcher()
     measure = measure_kind(name, level2)
-    name_hits = matcher.name_hits(name, allowed)
+    name_hits = _name_hits(matcher, name, allowed)
     if len(value) > MAX_VALUE_CHARS:
         hit = Hit(
             "MALFORMED", "value", 0, len(value), f"指标值过长（{len(value)}字），不是一个目标值", "block"
@@ -645,6 +488,36 @@ def analyse(
             return Analysis((hit,) + name_hits, "none", measure, None)
         value = masked
     facts = value_facts(value, matcher, allowed)
+    if facts.core in STRONG_CORES and explain is None:
+        # a value with a real threshold depends on the name only through a few features: share it
+        signature = _name_signature(name, level2)
+        key = (value, level2, signature)
+        found = matcher.strong_cache.get(key)
+        if found is None:
+            if len(matcher.strong_cache) >= _FACTS_LIMIT:
+                matcher.strong_cache.clear()
+            found = matcher.strong_cache[key] = _value_hits(name, level2, measure, facts, None)
+        return Analysis(found[0] + name_hits, found[1], measure, facts.scan)
+    value_hits, core = _value_hits(name, level2, measure, facts, explain)
+    return Analysis(value_hits + name_hits, core, measure, facts.scan)
+
+
+@lru_cache(maxsize=65536)
+def _name_signature(name: str, level2: str) -> tuple:
+    """The name features the analysis of a value with a threshold depends on (see :func:`analyse`)."""
+    return (
+        measure_kind(name, level2),
+        name.rstrip().endswith("率"),
+        bool(_RATE_CAP_NAME.search(name)),
+        bool(_BRACKET_UNIT.search(name)),
+        unit_for(name, level2),
+    )
+
+
+def _value_hits(
+    name: str, level2: str, measure: Measure, facts: ValueFacts, explain: str | None
+) -> tuple[tuple[Hit, ...], Core]:
+    """The value-field hits of one indicator and its (possibly graded) core."""
     s, t, core = facts.scan, facts.text, facts.core
     hits: list[Hit] = list(facts.malformed)
     if (
@@ -653,8 +526,12 @@ def analyse(
         and not any(q.unit in ("%", "‰") for q in s.quantities)
     ):
         for q in s.quantities:
-            if q.unit in _COUNT_UNITS and not any(h.start < q.end and q.start < h.end for h in hits):
-                message = f"“{name.strip()[-6:]}”是比率，指标值“{t[q.start : q.end]}”却用了计数单位"
+            if (
+                q.unit in _COUNT_UNITS
+                and q.low > 100
+                and not any(h.start < q.end and q.start < h.end for h in hits)
+            ):
+                message = f"比率指标的值“{t[q.start : q.end]}”却用了计数单位"
                 hits.append(Hit("MALFORMED", "value", q.num_start, q.end, message, "block"))
     if measure == "rate" and _RATE_CAP_NAME.search(name):
         for q in s.quantities:
@@ -676,18 +553,19 @@ def analyse(
                 )
     lexical = list(facts.lexical)
     strong = core in STRONG_CORES
-    if explain is not None and _is_graded(value, explain):
+    if explain is not None and _is_graded(t, explain):
         hits.append(Hit("GRADED", "value", *facts.whole, message_for("GRADED"), "warn"))
         lexical = []
         core = "graded"
 
-    # vague words: a defect unless the value also holds a real threshold / date / duration
+    # vague words: a defect unless the value also holds a real threshold / date / duration, in which
+    # case they are part of a metric name or idle words (基本医疗保险参保率≥95%, 及时（24小时内）)
+    if strong:
+        lexical = []
     weak_only = len(lexical) == 1 and lexical[0][2].weak
     for start, end, term in lexical:
-        if strong:
-            severity: Severity = "warn"
-        elif weak_only and core in ("none", "binary"):
-            severity = "weak"
+        if weak_only and core in ("none", "binary"):
+            severity: Severity = "weak"
         else:
             severity = "block"
         hits.append(
@@ -696,6 +574,28 @@ def analyse(
 
     has_malformed = any(h.code == "MALFORMED" for h in hits)
     defect_lexical = any(h.severity in ("block", "weak") for h in hits if h.code != "MALFORMED")
+
+    # a bare number glued to words (≥100按计划完成, 100有效改善): a flattened 符号/值/单位 triple
+    if not has_malformed and core != "number":
+        for q in facts.bare:
+            nxt = t[q.end : q.end + 1]
+            if nxt and "\u4e00" <= nxt <= "\u9fff" and not t[max(0, q.start - 1) : q.start] == "第":
+                message = f"数值“{t[q.num_start : q.num_end]}”后紧接文字，疑为符号、值、单位拼接错误"
+                hits.append(Hit("MALFORMED", "value", q.start, facts.whole[1], message, "block"))
+                has_malformed = True
+                break
+    # the name holds the value and the value holds a name (两列填反: 三级指标“1个”, 指标值“朗下社区”)
+    if not has_malformed and core == "none" and _SWAPPED_NAME.fullmatch(normalise(name).strip()):
+        hits.append(
+            Hit(
+                "MALFORMED",
+                "value",
+                *facts.whole,
+                "三级指标像是指标值、指标值像是名称：两列疑似填反",
+                "block",
+            )
+        )
+        has_malformed = True
 
     # numbers without units
     bare = facts.bare
@@ -723,19 +623,19 @@ def analyse(
         hits.append(Hit("VAGUE_TIME", "value", *facts.whole, message_for("VAGUE_TIME"), "block"))
         defect_lexical = True
 
-    # restatement of the indicator name or of a goal (no threshold anywhere)
-    if not strong and core not in ("bare", "graded") and not has_malformed:
-        content = _content_outside(t, [(h.start, h.end) for h in hits])
-        directions = any(h.code == "DIRECTION" and h.severity in ("block", "weak") for h in hits)
-        restates = directions and len(content) >= 2
-        if not restates and core == "none" and len(content) >= 3 and not is_na_text(name):
+    # restatement of the indicator name (the goal is checked by the reviewer, which knows it)
+    if not strong and core not in ("bare", "graded") and not has_malformed and not is_na_text(name):
+        vague_words = any(h.code in ("DIRECTION", "DEGREE") and h.severity in ("block", "weak") for h in hits)
+        if vague_words or (core == "none" and not defect_lexical):
             name_text = normalise(name[:MAX_NAME_CHARS])
-            restates = t.strip() == name_text.strip() or (
-                _longest_common(content[:80], _content_outside(name_text[:80], [])) >= 4
-            )
-        if restates:
-            hits.append(Hit("RESTATEMENT", "value", *facts.whole, message_for("RESTATEMENT"), "block"))
-            defect_lexical = True
+            stripped = t.strip(" 。.;；,，")
+            if len(_content_outside(stripped, [])) >= 4 and stripped in name_text:
+                spans = [facts.whole]
+            else:
+                spans = restated_spans(t, hits, name_text)
+            if spans:
+                hits.append(Hit("RESTATEMENT", "value", *spans[0], message_for("RESTATEMENT"), "block"))
+                defect_lexical = True
 
     if not has_malformed and not defect_lexical and not strong:
         if core == "none":
@@ -753,4 +653,4 @@ def analyse(
 
     if len(hits) > 1:
         hits.sort(key=lambda h: (h.start, -h.end))
-    return Analysis(tuple(hits) + name_hits, core, measure, s)
+    return tuple(hits), core

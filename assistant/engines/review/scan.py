@@ -90,7 +90,7 @@ _QTY_RE = re.compile(
     + NUM
     + r")(?:\s*(?P<rmag>[万千亿])?\s*(?P<rsep>[-~～至到])\s*(?P<num2>"
     + NUM
-    + r"))?\s*(?P<mag>[万千亿](?!分之))?\s*(?P<unit>"
+    + r"))?\s*(?:余|多)?\s*(?P<mag>[万千亿](?!分之))?\s*(?P<unit>"
     + UNIT_PATTERN
     + r"|[A-Za-z]{1,12}(?![A-Za-z]))?(?P<per>/(?:"
     + UNIT_PATTERN
@@ -183,7 +183,11 @@ _CN_WORDS_AFTER = frozenset(
 _BINARY_RE = re.compile(
     r"通过验收|验收合格|验收通过|质量合格|全部完成|已完成|完成|不合格|合格|达标|通过(?=验收|审核|审计|考核|评审|评估|检查|审批|认证|$|[\s,，。;；])"
     r"|验收|符合|满足|实现|建成|落成|投入使用|正常运行|正常运转|运行正常|正常开展|正常|到位|全覆盖|覆盖|杜绝|未发生|不发生|无(?=[\u4e00-\u9fff]{0,6}(?:事故|事件|投诉|差错|案件|问题|隐患|违规|违纪|发生))"
-    r"|(?:获得|取得)(?=[\u4e00-\u9fff]{0,4}(?:证|资质|认证|许可|奖|荣誉|批复|批准|立项|称号))|办结|认可|出具|印发|上线|交付|移交|归档"
+    r"|(?:获得|取得)(?=[\u4e00-\u9fff]{0,4}(?:证|资质|认证|许可|奖|荣誉|批复|批准|立项|称号))|办结|出具|印发|上线|交付|移交|归档"
+    r"|合规|公布|发布|提交|报送|上报|建立|制定|出台|配备|资格证|持证|零(?=[\u4e00-\u9fff]{0,4}(?:事故|投诉|差错|案件|伤亡|发生))"
+)
+_BINARY_TRIGGERS = frozenset(
+    "通验质全已完不合达符满实建落投正运到覆杜未无获取办出印上交移归公发提报制配资持零"
 )
 _WHOLE_BINARY = frozenset({"是", "否", "有", "无", "0", "零"})
 _TITLE_RE = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,20}〕|“[^”]{0,40}”|\"[^\"]{0,40}\"")
@@ -293,7 +297,11 @@ def _to_float(text: str) -> float:
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans) or any(s < end and start < e for s, e in spans)
+    """Whether [start, end) overlaps any span already taken by a longer-lived match."""
+    for s, e in spans:
+        if s < end and start < e:
+            return True
+    return False
 
 
 @lru_cache(maxsize=65536)
@@ -391,7 +399,11 @@ def scan(text: str) -> Scan:
             )
         )
     quantities.sort(key=lambda q: q.start)
-    binary = [(m.start(), m.end(), m.group(0)) for m in _BINARY_RE.finditer(t)]
+    binary = (
+        [(m.start(), m.end(), m.group(0)) for m in _BINARY_RE.finditer(t)]
+        if not chars.isdisjoint(_BINARY_TRIGGERS)
+        else []
+    )
     stripped = t.strip(" 。.;；,，")
     if not binary and stripped in _WHOLE_BINARY:
         s = t.index(stripped)

@@ -12,10 +12,12 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # A count unit → the noun that names "how many" (培训 + 人 → 培训人数). ``None``: "<object>数量".
 COUNT_UNITS: dict[str, str | None] = {
@@ -63,14 +65,32 @@ COUNT_UNITS: dict[str, str | None] = {
     "吨": "重量",
 }
 MONEY_UNITS = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, "万": 1.0}
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[^一二两三四五六七八九十百千万]))"
 _UNIT = "|".join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=True))
-_MONEY = "|".join(sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True))
+_MONEY = (
+    r"亿元|万元|元|万(?![\u4e00-\u9fff])"  # a bare 万 is money only when no word follows (50万居民 is not)
+)
 _COUNT_RE = re.compile(_NUMBER + r"\s*(?P<unit>" + _UNIT + r")(?![0-9a-zA-Z一-龥]*[%％])")
-_MONEY_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>" + _MONEY + r")(?P<per>(?:/[人天次个期台户场年月]|每[人天次个年月])*)")
+_MONEY_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>"
+    + _MONEY
+    + r")(?P<per>(?:/[人天次个期台户场年月]|每[人天次个年月])*)"
+)
 _PERCENT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*[%％]")
 _CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n、：:（）()【】“”\"《》]|\s{2,}")
 _PURPOSE = re.compile(r"(?:经费|资金|费用|补助|补贴)$")
@@ -130,20 +150,51 @@ def format_number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+_TRAILING_QUALIFIERS = re.compile(
+    r"(?:预计|约为|约|共计|共|合计|累计|总计|达到|达|不少于|不低于|超过|大于|计划|全年|完成|为|有|需|拟)+$"
+)
 _NOUNISH = ("n", "vn", "eng", "j", "t", "s", "an", "l", "i", "b", "q", "a", "f")
-_STOP_PREFIX = frozenset("pcudrmxwyeoz")
+_STOP_PREFIX = frozenset("pcudrmxwyeo")
 _LEAD_VERBS = re.compile(
     r"^(?:全年|年内|本年度|本年|计划|预计|共计|共|累计|总计|力争|确保|保证|保障|通过|完成|组织|开展|举办|实施|"
     r"新增|新建|建设|建|开设|召开|举行|用于|创建|打造|设立|设置|落实|推进|每期|每年|每月|每人|每天|其中)+"
 )
 
 
-@lru_cache(maxsize=4096)
-def _pos_cut(text: str) -> tuple[tuple[str, str], ...]:
-    """jieba part-of-speech segmentation (lazy import; the dictionary loads once per process)."""
+@lru_cache(maxsize=1)
+def _pos_tokenizer() -> Any:
+    """A jieba part-of-speech tokenizer sharing the project tokenizer's dictionary (loaded once).
+
+    Words of our user dictionary have no part-of-speech tag and come out as ``x``; :func:`_pos_cut`
+    reads a CJK ``x`` word as a noun.
+    """
+    import jieba
     import jieba.posseg as posseg
 
-    return tuple((w.word, w.flag) for w in posseg.cut(text))
+    jieba.setLogLevel(logging.WARNING)  # jieba's own logger only
+    try:
+        from assistant.text.tokenizer import default_tokenizer
+
+        engine = default_tokenizer()._engine()  # the shared, already initialised jieba instance
+    except (ImportError, AttributeError):
+        return posseg.dt
+    # reuse the word→tag table jieba.posseg loaded at import instead of reading dict.txt again
+    tokenizer = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    tokenizer.tokenizer = engine
+    tokenizer.word_tag_tab = posseg.dt.word_tag_tab
+    return tokenizer
+
+
+@lru_cache(maxsize=4096)
+def _pos_cut(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba part-of-speech segmentation of a short text."""
+    out = []
+    for pair in _pos_tokenizer().cut(text):
+        word, flag = pair.word, pair.flag
+        if flag == "x" and re.search(r"[\u4e00-\u9fff]", word):
+            flag = "n"
+        out.append((word, flag))
+    return tuple(out)
 
 
 def _object_after(suffix: str) -> str:
@@ -160,6 +211,7 @@ def _object_after(suffix: str) -> str:
 def _object_before(prefix: str) -> str:
     """The phrase that ends right before a number (将辖区钠灯改造成LED节能灯|120 盏 → 辖区钠灯改造成LED节能灯)."""
     prefix = re.sub(r"(?:\d+(?:\.\d+)?\s*[^\d\s]{1,2}\s*)+$", "", prefix.strip())  # chained counts: 1期40人
+    prefix = _TRAILING_QUALIFIERS.sub("", prefix)
     words: list[str] = []
     length = 0
     for word, flag in reversed(_pos_cut(prefix[-30:])):
@@ -200,6 +252,11 @@ def _per_units(prefix: str, tail: str) -> str:
         return tail.replace("每", "/")
     units = [m.group("u").replace("日", "天") for m in _PER.finditer(prefix[-10:])]
     return "".join("/" + u for u in dict.fromkeys(units))
+
+
+def warm_up() -> None:
+    """Load the part-of-speech tokenizer now (about 1 s once per process) rather than mid-request."""
+    _pos_cut("培训")
 
 
 def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
@@ -247,7 +304,9 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
             add(Mention("money", obj, amount, unit, clause, name))
         for match in _PERCENT_RE.finditer(clause):
             taken.append(match.span())
-            obj = _object_before(re.sub(r"(?:达到|达|不低于|不少于|高于|保持在|保持|为|在)$", "", clause[: match.start()]))
+            obj = _object_before(
+                re.sub(r"(?:达到|达|不低于|不少于|高于|保持在|保持|为|在)$", "", clause[: match.start()])
+            )
             if len(obj) < 2:
                 continue
             add(Mention("rate", obj, float(match.group("num")), "%", clause, obj))
@@ -310,11 +369,12 @@ def adapt_deadline(value: str, year: int | None) -> str:
     Example:
         >>> adapt_deadline("2022年12月底前", 2025), adapt_deadline("11月底前完成", 2025)
         ('2025年12月底前', '2025年11月底前完成')
-        >>> adapt_deadline("每年11-12月", 2025)
-        '每年11-12月'
+        >>> adapt_deadline("每年11-12月", 2025), adapt_deadline("2022年12月底前", None)
+        ('每年11-12月', '12月底前')
     """
     if year is None:
-        return value
+        # unknown year: a past year would be wrong, a bare month reads as "this budget year"
+        return re.sub(r"(?<!\d)(?:20\d{2}|19\d{2})\s*年\s*(?=\d)", "", value)
     if _YEAR.search(value):
         return _YEAR.sub(str(year), value)
     if _MONTH_ONLY.match(value) and not value.startswith("每"):

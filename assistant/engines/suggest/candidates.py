@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.records.levels import parent_of
-from assistant.records.schema import ProjectDraft, ValueRange
+from assistant.records.schema import ProjectDraft
 
 from .adapt import Mention, extract_mentions, mention_slot
 from .corpus import REQUIRED_GROUPS, SATISFACTION_SLOT, Corpus, slot_group
@@ -43,10 +43,8 @@ class Candidate:
     rows: list[int]
     mention: Mention | None = None
     features: dict[str, float] = field(default_factory=dict)
-    score: float = 0.0
-    confidence: float = 0.0
-    value: str = ""
-    range: ValueRange | None = None
+    score: float = 0.0  # ranker logit
+    confidence: float = 0.0  # calibrated probability
 
 
 def query_text(draft: ProjectDraft) -> str:
@@ -76,7 +74,10 @@ def gather(
     """
     query = query_text(draft)
     query_grams = text_bigrams(query)
-    neighbours = [p for p, _ in retriever.projects(query, settings.n_projects + len(exclude)) if p not in exclude]
+    name_grams = text_bigrams(draft.name)
+    neighbours = [
+        p for p, _ in retriever.projects(query, settings.n_projects + len(exclude)) if p not in exclude
+    ]
     neighbours = neighbours[: settings.n_projects]
     hits = [r for r, _ in retriever.indicators(query, settings.n_rows + 32 * len(exclude))]
     hits = [r for r in hits if corpus.rows[r].project not in exclude][: settings.n_rows]
@@ -138,6 +139,8 @@ def gather(
             "hit_best": 1.0 / (1 + hit_rank[t]) if t in hit_rank else 0.0,
             "prior": used_by / max(corpus.slot_projects[level2] - len(exclude), 1),
             "goal_cov": coverage(name, query_grams),
+            "goal_idf": corpus.weighted_coverage(name, query_grams),
+            "name_idf": corpus.weighted_coverage(name, name_grams),
             "mention": 0.0,
             "goal_only": 0.0,
             "measurable": measurable,
@@ -147,7 +150,7 @@ def gather(
         candidates.append(Candidate(level1, level2, name, t, rows, features=features))
 
     if settings.adapt:
-        _add_mentions(corpus, candidates, extract_mentions(draft.goal), query_grams)
+        _add_mentions(corpus, candidates, extract_mentions(draft.goal), query_grams, name_grams)
     _slot_ranks(candidates)
     return candidates
 
@@ -157,7 +160,9 @@ def _frequent(corpus: Corpus, slots: Iterable[str], exclude: frozenset[int], n: 
     ranked = corpus.frequent_templates(tuple(slots))
     out: list[int] = []
     for t in ranked:
-        used_by = len(corpus.templates[t].projects) - sum(1 for e in exclude if e in corpus.templates[t].projects)
+        used_by = len(corpus.templates[t].projects) - sum(
+            1 for e in exclude if e in corpus.templates[t].projects
+        )
         if used_by > 0:
             out.append(t)
         if len(out) >= n:
@@ -176,12 +181,9 @@ def _visible_rows(corpus: Corpus, template: int, exclude: frozenset[int], limit:
 
 
 def _display_name(corpus: Corpus, rows: list[int]) -> str:
-    """The name a template is shown with: the most common name among its supporting rows, the
-    nearest neighbour's spelling winning ties."""
-    votes: dict[str, float] = defaultdict(float)
-    for i, r in enumerate(rows):
-        votes[corpus.rows[r].name.strip()] += 1.0 + 1.0 / (1 + i)
-    return max(votes.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+    """The name a template is shown with: the spelling of its nearest supporting row (rows come in
+    neighbour order), so a merged template reads as the most similar project wrote it."""
+    return corpus.rows[rows[0]].name.strip()
 
 
 def _level1(corpus: Corpus, rows: list[int], level2: str) -> str:
@@ -192,7 +194,11 @@ def _level1(corpus: Corpus, rows: list[int], level2: str) -> str:
 
 
 def _add_mentions(
-    corpus: Corpus, candidates: list[Candidate], mentions: list[Mention], query_grams: frozenset[str]
+    corpus: Corpus,
+    candidates: list[Candidate],
+    mentions: list[Mention],
+    query_grams: frozenset[str],
+    name_grams: frozenset[str],
 ) -> None:
     """Attach each goal mention to the template it adapts (same slot, compatible unit, the template's
     name mostly inside the mention's), and add it as an indicator of its own as well."""
@@ -227,6 +233,8 @@ def _add_mentions(
             "hit_best": 0.0,
             "prior": 0.0,
             "goal_cov": coverage(mention.name, query_grams),
+            "goal_idf": corpus.weighted_coverage(mention.name, query_grams),
+            "name_idf": corpus.weighted_coverage(mention.name, name_grams),
             "mention": 1.0,
             "goal_only": 1.0,
             "measurable": 1.0,
@@ -234,9 +242,20 @@ def _add_mentions(
         }
         if best is not None:
             # the goal confirms a past template: the new name inherits its neighbour evidence
-            for key in ("nb_share", "sim_share", "slot_share", "top1", "nb_top", "nb_count", "name_sim", "prior"):
+            for key in (
+                "nb_share",
+                "sim_share",
+                "slot_share",
+                "top1",
+                "nb_top",
+                "nb_count",
+                "name_sim",
+                "prior",
+            ):
                 features[key] = best.features[key] * dice(best.name, mention.name)
-        candidates.append(Candidate(level1, level2, mention.name, None, list(best.rows) if best else [], mention, features))
+        candidates.append(
+            Candidate(level1, level2, mention.name, None, list(best.rows) if best else [], mention, features)
+        )
 
 
 def _slot_ranks(candidates: list[Candidate]) -> None:

@@ -7,6 +7,7 @@ Built once per store revision (a few hundred milliseconds for 100k indicators) a
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from assistant.records.levels import LEVEL2, parent_of
 from assistant.records.schema import Indicator, ParsedValue, Project
 
 from .templates import cluster_names
-from .textsim import normalise_name
+from .textsim import bigrams, normalise_name
 
 #: 二级 labels whose cells say "nothing here" rather than naming an indicator.
 NOT_APPLICABLE = frozenset({"", "不适用", "不适应", "无", "/", "-", "—", "－", "na", "n/a", "暂无", "空"})
@@ -99,6 +100,8 @@ class Corpus:
         self.slot_projects: Counter[str] = Counter()
         self._frequent: dict[tuple[str, ...], list[int]] = {}
         self._rates: dict[str, float] = {}
+        self._idf: dict[str, float] | None = None
+        self._idf_default = 1.0
         self._build()
 
     @classmethod
@@ -162,6 +165,29 @@ class Corpus:
             cached = self._frequent[slots] = ids[:limit]
         return cached
 
+    def bigram_idf(self) -> dict[str, float]:
+        """Inverse document frequency of character bigrams over the unique indicator names (cached):
+        rare bigrams (宿舍, 路灯) say more about a name than common ones (工作, 满意)."""
+        if self._idf is None:
+            names = {normalise_name(r.name) for r in self.rows}
+            df: Counter[str] = Counter()
+            for name in names:
+                df.update(bigrams(name))
+            n = len(names) + 1
+            self._idf = {g: math.log(n / (1 + c)) + 1.0 for g, c in df.items()}
+            self._idf_default = math.log(n) + 1.0
+        return self._idf
+
+    def weighted_coverage(self, name: str, text_grams: frozenset[str]) -> float:
+        """IDF-weighted share of a name's bigrams found in a text (0–1)."""
+        grams = bigrams(name)
+        if not grams:
+            return 0.0
+        idf = self.bigram_idf()
+        weights = [idf.get(g, self._idf_default) for g in grams]
+        found = sum(w for g, w in zip(grams, weights, strict=True) if g in text_grams)
+        return found / sum(weights)
+
     def slot_rate(self, level2: str) -> float:
         """The median past percentage target of a slot (90 when the slot has none), cached."""
         cached = self._rates.get(level2)
@@ -169,7 +195,10 @@ class Corpus:
             values = sorted(
                 float(r.parsed.low)
                 for r in self.rows
-                if r.level2 == level2 and r.measurable and r.parsed.unit in {"%", "％"} and r.parsed.low
+                if r.level2 == level2
+                and r.measurable
+                and r.parsed.unit in {"%", "％"}
+                and r.parsed.low
                 and 0 < r.parsed.low <= 100
             )
             cached = self._rates[level2] = float(round(values[len(values) // 2])) if values else 90.0

@@ -43,7 +43,9 @@ def normalise_unit(unit: str | None) -> str | None:
 
 def numeric_values(values: Sequence[ParsedValue]) -> list[ParsedValue]:
     """The values that carry a number (counts, rates, amounts, durations) and no parse glitch."""
-    return [v for v in values if v.kind in NUMERIC_KINDS and v.low is not None and set(v.flags) <= BENIGN_FLAGS]
+    return [
+        v for v in values if v.kind in NUMERIC_KINDS and v.low is not None and set(v.flags) <= BENIGN_FLAGS
+    ]
 
 
 def dominant_unit(values: Sequence[ParsedValue]) -> str | None:
@@ -96,7 +98,9 @@ def typical_rate(name: str, values: Sequence[ParsedValue]) -> float:
         >>> typical_rate("培训合格率", [])
         95.0
     """
-    rates = [float(v.low) for v in numeric_values(values) if normalise_unit(v.unit) == "%" and 0 < v.low <= 100]
+    rates = [
+        float(v.low) for v in numeric_values(values) if normalise_unit(v.unit) == "%" and 0 < v.low <= 100
+    ]
     if rates:
         return float(round(statistics.median(rates)))
     for word, default in DEFAULT_RATE.items():

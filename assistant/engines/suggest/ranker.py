@@ -33,6 +33,8 @@ FEATURES: tuple[str, ...] = (
     "hit_best",  # 1/(1+rank) of its best direct indicator hit
     "prior",  # share of past projects (with this slot) using it
     "goal_cov",  # share of its name's bigrams found in the draft's name + goal
+    "goal_idf",  # the same share, bigrams weighted by rarity (IDF over past names)
+    "name_idf",  # IDF-weighted share found in the draft's name alone
     "mention",  # its value comes from a count/amount/rate in the goal
     "goal_only",  # a new indicator named from the goal's own object
     "measurable",  # share of its past values that are measurable
@@ -101,7 +103,9 @@ class LinearRanker:
                 version = int(data["version"])
                 features = tuple(str(f) for f in data["features"])
                 if version != FORMAT_VERSION:
-                    raise StoreError(f"{path}: ranker format {version}, expected {FORMAT_VERSION}; retrain it")
+                    raise StoreError(
+                        f"{path}: ranker format {version}, expected {FORMAT_VERSION}; retrain it"
+                    )
                 platt = data["platt"]
                 return cls(
                     features=features,
@@ -118,14 +122,22 @@ class LinearRanker:
     @classmethod
     def heuristic(cls) -> LinearRanker:
         """Hand-set weights (the "without ranker" ablation and the fallback when no model is saved)."""
-        weights = {"nb_share": 2.0, "nb_top": 1.0, "prior": 1.0, "goal_cov": 0.5, "mention": 0.5, "measurable": 0.3}
+        weights = {
+            "nb_share": 2.0,
+            "nb_top": 1.5,
+            "name_sim": 1.0,
+            "prior": 0.5,
+            "goal_cov": 0.5,
+            "mention": 0.5,
+            "measurable": 0.3,
+        }
         w = np.asarray([weights.get(f, 0.0) for f in FEATURES])
         return cls(
             features=FEATURES,
             mean=np.zeros(len(FEATURES)),
             scale=np.ones(len(FEATURES)),
             weights=w,
-            bias=-2.0,
+            bias=-2.5,
             name="heuristic",
         )
 

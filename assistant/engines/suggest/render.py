@@ -97,7 +97,7 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
     if candidate.level2 in RATE_SLOTS:
         # past values were vague (明显, 得到提升): state the share the slot usually targets
         rate = corpus.slot_rate(candidate.level2)
-        return f"≥{format_number(rate)}%", None
+        return f"{'=' if rate >= 100 else '≥'}{format_number(rate)}%", None
     return None
 
 
@@ -150,8 +150,18 @@ def _deadline(rows: Sequence, draft: ProjectDraft) -> tuple[str, ValueRange | No
     return deadline_for(draft.year), None
 
 
+def _annual(unit: str) -> str:
+    """A yearly amount of a yearly budget is a total: 万元/年 → 万元 (35万一年 is the year's cost)."""
+    for suffix in ("/年", "/一年", "/每年"):
+        if unit.endswith(suffix):
+            return unit[: -len(suffix)]
+    return unit
+
+
 def _budget_share(row_value: ParsedValue, project: Project) -> float | None:
-    amount = to_wan(row_value.high if row_value.high is not None else row_value.low or 0.0, row_value.unit)
+    amount = to_wan(
+        row_value.high if row_value.high is not None else row_value.low or 0.0, _annual(row_value.unit or "")
+    )
     if amount is None or not project.budget_wan or project.budget_wan <= 0:
         return None
     share = amount / project.budget_wan
@@ -167,7 +177,7 @@ def _cost(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[st
     for row in rows:
         if not row.measurable or row.parsed.low is None:
             continue
-        unit = row.parsed.unit or ""
+        unit = _annual(row.parsed.unit or "")
         if normalise_unit(unit) == "%":
             return f"{rate_comparator(candidate.name) if '率' in candidate.name else '≤'}100%", None
         if "/" in unit or "每" in unit:

@@ -41,36 +41,38 @@ def _bigram_tokens(text: str) -> list[str]:
 
 
 class _SparseBM25:
-    """BM25 (k1=1.2, b=0.75) over a list of token lists, scored with a CSR matrix."""
+    """BM25 (k1=1.2, b=0.75) over a list of token lists, stored as token-major postings (numpy only).
+
+    ``score(q, d) = Σ_{t∈q} idf(t)·tf(t,d)·(k1+1) / (tf(t,d) + k1·(1−b+b·|d|/avgdl))`` with
+    ``idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))``; a query reads only its tokens' postings.
+    """
 
     def __init__(self, documents: Sequence[list[str]], k1: float = 1.2, b: float = 0.75):
-        from scipy.sparse import csr_matrix
-
         vocabulary: dict[str, int] = {}
-        indptr, indices, data = [0], [], []
+        doc_of, token_of, counts = [], [], []
         lengths = np.zeros(len(documents), dtype=np.float32)
         for d, tokens in enumerate(documents):
-            counts: dict[int, int] = {}
+            tf: dict[int, int] = {}
             for token in tokens:
                 t = vocabulary.setdefault(token, len(vocabulary))
-                counts[t] = counts.get(t, 0) + 1
+                tf[t] = tf.get(t, 0) + 1
             lengths[d] = len(tokens)
-            indices.extend(counts)
-            data.extend(counts.values())
-            indptr.append(len(indices))
+            doc_of.extend([d] * len(tf))
+            token_of.extend(tf)
+            counts.extend(tf.values())
+        docs = np.asarray(doc_of, dtype=np.int64)
+        terms = np.asarray(token_of, dtype=np.int64)
+        freq = np.asarray(counts, dtype=np.float32)
         n = max(len(documents), 1)
-        tf = csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-            shape=(len(documents), max(len(vocabulary), 1)),
-        )
-        df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float32)
+        df = np.bincount(terms, minlength=len(vocabulary)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
         avg = float(lengths.mean()) if len(lengths) else 1.0
         norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-6))
-        rows = np.repeat(np.arange(tf.shape[0]), np.diff(tf.indptr))
-        weighted = tf.data * (k1 + 1.0) / (tf.data + norm[rows]) * idf[tf.indices]
-        # columns = tokens, for fast query scoring: score = sum over query tokens of column
-        self.matrix = csr_matrix((weighted, tf.indices, tf.indptr), shape=tf.shape).tocsc()
+        weighted = freq * (k1 + 1.0) / (freq + norm[docs]) * idf[terms] if len(terms) else freq
+        order = np.argsort(terms, kind="stable")
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(terms, minlength=len(vocabulary)))])
+        self.rows = docs[order]
+        self.weights = weighted[order].astype(np.float32)
         self.vocabulary = vocabulary
         self.size = len(documents)
 
@@ -78,7 +80,10 @@ class _SparseBM25:
         ids = [self.vocabulary[t] for t in dict.fromkeys(tokens) if t in self.vocabulary]
         if not ids or self.size == 0:
             return []
-        scores = np.asarray(self.matrix[:, ids].sum(axis=1)).ravel()
+        spans = [(self.indptr[i], self.indptr[i + 1]) for i in ids]
+        rows = np.concatenate([self.rows[a:b] for a, b in spans])
+        weights = np.concatenate([self.weights[a:b] for a, b in spans])
+        scores = np.bincount(rows, weights=weights, minlength=self.size)
         return _top(scores, k)
 
 
@@ -139,13 +144,21 @@ class EmbeddingRetriever:
     def __init__(self, corpus: Corpus, embedder: object, batch_size: int = 256):
         self.corpus = corpus
         self.embedder = embedder
+        self._recent: dict[str, np.ndarray] = {}
         texts = [corpus.project_text(i) for i in range(len(corpus))]
         self._project_vectors = _encode(embedder, texts, batch_size)
         names, self._row_of_name = _unique_names(corpus)
         self._name_vectors = _encode(embedder, names, batch_size)
 
     def _query(self, query: str) -> np.ndarray:
-        return _encode(self.embedder, [query], 1)[0]
+        """The query's vector; the last few are kept (projects and indicators share one query)."""
+        vector = self._recent.get(query)
+        if vector is None:
+            vector = _encode(self.embedder, [query], 1)[0]
+            if len(self._recent) >= 8:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[query] = vector
+        return vector
 
     def projects(self, query: str, k: int) -> list[Hit]:
         if not len(self._project_vectors):
@@ -171,31 +184,33 @@ class FusionRetriever:
 
     name = "hybrid"
 
-    def __init__(self, first: Retriever, second: Retriever, constant: int = 60):
+    def __init__(self, first: Retriever, second: Retriever, constant: int = 60, second_weight: float = 1.0):
         self.first, self.second, self.constant = first, second, constant
+        self.weights = (1.0, second_weight)
 
     def projects(self, query: str, k: int) -> list[Hit]:
-        return fuse(
-            [self.first.projects(query, 2 * k), self.second.projects(query, 2 * k)], k, self.constant
-        )
+        lists = [self.first.projects(query, 2 * k), self.second.projects(query, 2 * k)]
+        return fuse(lists, k, self.constant, self.weights)
 
     def indicators(self, query: str, k: int) -> list[Hit]:
-        return fuse(
-            [self.first.indicators(query, 2 * k), self.second.indicators(query, 2 * k)], k, self.constant
-        )
+        lists = [self.first.indicators(query, 2 * k), self.second.indicators(query, 2 * k)]
+        return fuse(lists, k, self.constant, self.weights)
 
 
-def fuse(lists: Sequence[list[Hit]], k: int, constant: int = 60) -> list[Hit]:
-    """Reciprocal-rank fusion, ties broken by id.
+def fuse(
+    lists: Sequence[list[Hit]], k: int, constant: int = 60, weights: Sequence[float] | None = None
+) -> list[Hit]:
+    """(Weighted) reciprocal-rank fusion, ties broken by id.
 
     Example:
         >>> fuse([[(1, 9.0), (2, 5.0)], [(2, 0.9), (3, 0.8)]], 3)[0][0]
         2
     """
     scores: dict[int, float] = {}
-    for hits in lists:
+    for i, hits in enumerate(lists):
+        weight = 1.0 if weights is None else weights[i]
         for rank, (item, _) in enumerate(hits):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (constant + rank + 1)
+            scores[item] = scores.get(item, 0.0) + weight / (constant + rank + 1)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return ranked[:k]
 
@@ -203,3 +218,54 @@ def fuse(lists: Sequence[list[Hit]], k: int, constant: int = 60) -> list[Hit]:
 def rank_weight(rank: int) -> float:
     """The weight of the neighbour at ``rank`` (0-based): 1/√(1+rank), scale-free across retrievers."""
     return 1.0 / math.sqrt(1.0 + rank)
+
+
+class IndexSetRetriever:
+    """The store's persisted indexes (:class:`assistant.store.indexes.IndexSet`: jieba BM25, FAISS,
+    reciprocal-rank fusion) mapped onto a :class:`Corpus` of the same projects."""
+
+    def __init__(self, corpus: Corpus, index_set: object, mode: str = "hybrid"):
+        self.corpus = corpus
+        self.index_set = index_set
+        self.mode = mode
+        self.name = f"store-{mode}"
+        self._project_of: dict[str, list[int]] = {}
+        for i, project in enumerate(corpus.projects):
+            self._project_of.setdefault(project.id, []).append(i)
+        self._row_of: dict[tuple[int, int], int] = {
+            (row.project, row.position): row_id for row_id, row in enumerate(corpus.rows)
+        }
+
+    def projects(self, query: str, k: int) -> list[Hit]:
+        hits = self.index_set.search_projects(query, k, mode=self.mode)  # type: ignore[attr-defined]
+        out: list[Hit] = []
+        for doc_id, score in hits:
+            for i in self._project_of.get(doc_id, ()):
+                out.append((i, float(score)))
+        return out
+
+    def indicators(self, query: str, k: int) -> list[Hit]:
+        hits = self.index_set.search_indicators(query, k, mode=self.mode)  # type: ignore[attr-defined]
+        out: list[Hit] = []
+        for doc_id, score in hits:
+            for member in self.index_set.copies(doc_id):  # type: ignore[attr-defined]
+                project_id, _, position = member.rpartition(":")
+                for p in self._project_of.get(project_id, ()):
+                    row = self._row_of.get((p, int(position)))
+                    if row is not None:
+                        out.append((row, float(score)))
+                if len(out) >= 4 * k:
+                    return out
+        return out
+
+
+class ProjectList:
+    """A minimal read-only "store" over a list of projects, for an in-memory :class:`IndexSet`."""
+
+    def __init__(self, projects: Sequence[object], key: str = "memory"):
+        self._projects = list(projects)
+        self.state_key = f"{key}:{len(self._projects)}"
+        self.directory = None
+
+    def projects(self) -> list[object]:
+        return list(self._projects)

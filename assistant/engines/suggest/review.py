@@ -21,7 +21,9 @@ class MeasurableOnlyReviewer:
         if is_measurable(parsed) and (parsed.kind != "number" or parsed.unit):
             return IndicatorReview(indicator=indicator, label="clear", score=100, verdict="ok")
         reason = Reason("NOT_MEASURABLE", "value", 0, len(indicator.value), "指标值不可衡量")
-        return IndicatorReview(indicator=indicator, label="vague", score=0, verdict="block", reasons=(reason,))
+        return IndicatorReview(
+            indicator=indicator, label="vague", score=0, verdict="block", reasons=(reason,)
+        )
 
 
 def default_reviewer() -> object:

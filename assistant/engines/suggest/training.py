@@ -68,7 +68,9 @@ def label(candidates: Sequence[Candidate], truth: Sequence[Row]) -> np.ndarray:
     )
 
 
-def loo_examples(suggester: object, corpus: Corpus, indices: Iterable[int], same_name: bool = False) -> list[LooExample]:
+def loo_examples(
+    suggester: object, corpus: Corpus, indices: Iterable[int], same_name: bool = False
+) -> list[LooExample]:
     """Candidates for every held-out project in ``indices`` (projects without rows are skipped)."""
     out = []
     for i in indices:

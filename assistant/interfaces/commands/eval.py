@@ -2,8 +2,8 @@
 
 Each evaluation lives in ``assistant/evaluation/<name>_eval.py`` and is imported only when its
 subcommand runs (or, for evaluations that declare their own options, when the parser is built:
-such a module defines ``add_arguments(parser)`` and ``run_cli(args) -> int`` and must import nothing
-heavy at module level). ``review`` is defined here; ``suggest`` is picked up from
+such a module defines ``add_arguments(parser)`` and ``run_cli(args) -> int`` (or ``run(args)``) and
+must import nothing heavy at module level). ``review`` is defined here; ``suggest`` is picked up from
 ``assistant.evaluation.suggest_eval`` when that module exists.
 """
 
@@ -57,8 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         if importlib.util.find_spec(module_name) is None:
             continue
         module = import_module(module_name)
-        if hasattr(module, "add_arguments") and hasattr(module, "run_cli"):
-            sub = evaluations.add_parser(name, help=(module.__doc__ or name).strip().splitlines()[0])
+        if hasattr(module, "add_arguments") and (hasattr(module, "run_cli") or hasattr(module, "run")):
+            summary = getattr(module, "HELP", None) or (module.__doc__ or name).strip().splitlines()[0]
+            sub = evaluations.add_parser(name, help=summary.replace("``", ""))
             module.add_arguments(sub)
     return parser
 
@@ -67,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if args.evaluation == "review":
         return _run_review(args)
     module = import_module(f"assistant.evaluation.{args.evaluation}_eval")
-    return int(module.run_cli(args))
+    runner = getattr(module, "run_cli", None) or module.run
+    return int(runner(args))
 
 
 def _run_review(args: argparse.Namespace) -> int:

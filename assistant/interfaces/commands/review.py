@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         _print_human(collected)
     if args.output:
         write_report(args.output, collected)
-    if not args.quiet:
+    if not args.quiet and (counts.projects or not failed):
         print(counts.line(time.perf_counter() - started, args.output), file=sys.stderr)
     return 2 if failed else 0
 

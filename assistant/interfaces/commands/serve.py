@@ -37,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"监听地址（默认 {DEFAULT_HOST}，仅本机可访问）")
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"端口（默认 {DEFAULT_PORT}）")
     add_store_argument(parser)
-    parser.add_argument("--no-warm-up", action="store_true", help="启动时不预先加载模型和索引（首次使用时再加载）")
+    parser.add_argument(
+        "--no-warm-up", action="store_true", help="启动时不预先加载模型和索引（首次使用时再加载）"
+    )
     return parser
 
 
@@ -62,11 +64,12 @@ def run(args: argparse.Namespace) -> int:
     app = build_app(args.store)
     if not args.no_warm_up:
         threading.Thread(target=_warm_up, args=(args.store,), name="warm-up", daemon=True).start()
-    print(f"绩效目标助手：http://{args.host}:{args.port}（Ctrl-C 退出）", flush=True)
     try:
-        launch_app(app, host=args.host, port=args.port, block=True, quiet=True)
-    except OSError as error:  # gradio: "Cannot find empty port …", or an address that cannot be bound
+        launch_app(app, host=args.host, port=args.port, block=False, quiet=True)
+    except OSError:  # gradio: "Cannot find empty port …", or an address that cannot be bound
         raise InputError(
-            f"无法在 {args.host}:{args.port} 启动：{' '.join(str(error).split())}；端口可能已被占用，请用 --port 换一个"
+            f"无法在 {args.host}:{args.port} 启动：端口已被占用或地址不可用；请用 --port 换一个端口"
         ) from None
+    print(f"绩效目标助手已启动：http://{args.host}:{args.port}（按 Ctrl-C 退出）", flush=True)
+    app.block_thread()
     return 0

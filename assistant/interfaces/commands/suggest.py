@@ -1,0 +1,269 @@
+"""``assistant suggest``: draft a complete, measurable indicator table for a new project.
+
+    assistant suggest --name TEXT [--goal TEXT] [--budget WAN] [--year YEAR] [--department TEXT]
+                      [--k N] [--store DIR] [--json]
+    assistant suggest --batch IN.jsonl [--k N] [--store DIR] [--json]
+
+With ``--json`` one object per project (CONTRACT.md); otherwise a table grouped 一级 → 二级. A batch
+file is checked whole before anything is printed: a bad line stops the run with one message naming
+the line, so no partial output is mistaken for a complete one. Models load once per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .common import add_store_argument, print_json
+
+if TYPE_CHECKING:
+    from ...records.schema import ProjectDraft, Suggestion
+
+NAME = "suggest"
+MAX_BATCH_LINE = 200_000  # characters; a longer line cannot be a project header
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        NAME,
+        help="为新项目起草完整、可衡量的绩效指标表",
+        description=(
+            "根据存储中相似的历史项目，为新项目起草三级绩效指标（数量/质量/时效/成本/效益/满意度），"
+            "每条给出可衡量的指标值、历史取值范围、置信度与依据。"
+        ),
+    )
+    parser.add_argument("--name", default=None, help="项目名称")
+    parser.add_argument("--goal", default=None, help="年度目标（可含数量，如“培训1期40人”）")
+    parser.add_argument("--budget", default=None, metavar="WAN", help="年度资金总额（万元）")
+    parser.add_argument("--year", default=None, help="年度，如 2025")
+    parser.add_argument("--department", default=None, help="主管部门/实施单位")
+    parser.add_argument("--batch", default=None, metavar="IN.jsonl", help="每行一个项目的 JSON 文件")
+    parser.add_argument(
+        "--k", default=None, metavar="N", help="最多返回 N 条指标（默认：覆盖所有必填栏目的完整表）"
+    )
+    add_store_argument(parser)
+    parser.add_argument("--json", action="store_true", help="每个项目输出一行 JSON（stdout）")
+    parser.add_argument(
+        "--retrieval",
+        choices=("bigram", "bm25", "dense", "hybrid"),
+        default="bigram",
+        help="检索相似项目的方式：bigram（默认，字二元组 BM25，评估最佳）、bm25（结巴分词）、dense（向量）、hybrid（BM25+向量融合）",
+    )
+    return parser
+
+
+# ------------------------------------------------------------------------------------------------ input
+def parse_number(text: str | None, option: str) -> float | None:
+    """A finite number from an option value, or InputError naming the option."""
+    from ...errors import InputError
+
+    if text is None:
+        return None
+    try:
+        value = float(str(text).strip().replace(",", ""))
+    except ValueError:
+        raise InputError(f"{option} 无效：{text!r}；需要一个数字") from None
+    if not math.isfinite(value):
+        raise InputError(f"{option} 无效：{text!r}；需要有限的数字")
+    return value
+
+
+def parse_int(text: str | None, option: str) -> int | None:
+    """An integer from an option value, or InputError naming the option."""
+    from ...errors import InputError
+
+    value = parse_number(text, option)
+    if value is None:
+        return None
+    if value != int(value):
+        raise InputError(f"{option} 无效：{text!r}；需要整数")
+    return int(value)
+
+
+def draft_from_args(args: argparse.Namespace) -> ProjectDraft:
+    from ...engines.suggest.suggester import validate_draft
+    from ...records.schema import ProjectDraft
+
+    draft = ProjectDraft(
+        name=args.name or "",
+        goal=args.goal,
+        budget_wan=parse_number(args.budget, "--budget"),
+        year=parse_int(args.year, "--year"),
+        department=args.department,
+    )
+    return validate_draft(draft)
+
+
+def _field(data: dict[str, Any], key: str, where: str) -> Any:
+    from ...errors import InputError
+
+    value = data.get(key)
+    if value is None:
+        return None
+    if key in {"name", "goal", "department"}:
+        if not isinstance(value, str):
+            raise InputError(f"{where}: {key} 应为文本，实际是 {type(value).__name__}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(f"{where}: {key} 应为数字，实际是 {type(value).__name__}")
+    if key == "year":
+        return parse_int(str(value), f"{where}: year")
+    return parse_number(str(value), f"{where}: {key}")
+
+
+def read_batch(path: str) -> list[ProjectDraft]:
+    """Every draft of a JSONL batch, validated; InputError names the first bad line."""
+    from ...engines.suggest.suggester import validate_draft
+    from ...errors import InputError
+    from ...records.schema import ProjectDraft
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: 文件不存在") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: 不是 UTF-8 编码的 JSONL 文件") from None
+    except OSError as exc:
+        raise InputError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
+    drafts = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{file.name} 第{number}行"
+        if len(line) > MAX_BATCH_LINE:
+            raise InputError(f"{where}: 行过长（{len(line)} 字符）")
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: 不是合法的 JSON（{exc.msg}）") from None
+        if not isinstance(data, dict):
+            raise InputError(f'{where}: 需要一个 JSON 对象，如 {{"name": "..."}}')
+        draft = ProjectDraft(
+            name=_field(data, "name", where) or "",
+            goal=_field(data, "goal", where),
+            budget_wan=_field(data, "budget_wan", where),
+            year=_field(data, "year", where),
+            department=_field(data, "department", where),
+        )
+        try:
+            drafts.append(validate_draft(draft))
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    if not drafts:
+        raise InputError(f"{path}: 没有任何项目行")
+    return drafts
+
+
+# ------------------------------------------------------------------------------------------------ output
+def suggestion_dict(s: Suggestion) -> dict[str, Any]:
+    """One indicator of the contract's JSON."""
+    review = s.review
+    return {
+        "level1": s.level1,
+        "level2": s.level2,
+        "name": s.name,
+        "value": s.value,
+        "range": s.range.to_dict() if s.range is not None else None,
+        "confidence": s.confidence,
+        "evidence": [e.to_dict() for e in s.evidence],
+        "review": {
+            "label": review.label if review else "clear",
+            "verdict": review.verdict if review else "ok",
+            "reasons": [r.to_dict() for r in review.reasons] if review else [],
+        },
+    }
+
+
+def result_dict(draft: ProjectDraft, suggestions: list[Suggestion]) -> dict[str, Any]:
+    """The contract's object for one project."""
+    return {
+        "project": {
+            "name": draft.name,
+            "goal": draft.goal,
+            "budget_wan": draft.budget_wan,
+            "year": draft.year,
+        },
+        "indicators": [suggestion_dict(s) for s in suggestions],
+    }
+
+
+def format_range(s: Suggestion) -> str:
+    r = s.range
+    if r is None or r.low is None:
+        return ""
+    from ...engines.suggest.adapt import format_number
+
+    span = (
+        format_number(r.low) if r.high in (None, r.low) else f"{format_number(r.low)}–{format_number(r.high)}"
+    )
+    return f"历史 {r.comparator or ''}{span}{r.unit or ''}"
+
+
+def format_table(draft: ProjectDraft, suggestions: list[Suggestion]) -> str:
+    """A readable table grouped 一级 → 二级 (rows keep their rank order inside a group)."""
+    head = f"项目：{draft.name}"
+    extras = [
+        f"预算 {draft.budget_wan:g} 万元" if draft.budget_wan is not None else "",
+        f"{draft.year} 年度" if draft.year else "",
+    ]
+    if any(extras):
+        head += "（" + "，".join(e for e in extras if e) + "）"
+    lines = [head]
+    order: dict[str, dict[str, list[tuple[int, Suggestion]]]] = {}
+    for rank, s in enumerate(suggestions, start=1):
+        order.setdefault(s.level1, {}).setdefault(s.level2, []).append((rank, s))
+    for level1, groups in order.items():
+        lines.append(f"{level1}")
+        for level2, rows in groups.items():
+            lines.append(f"  {level2}")
+            for rank, s in rows:
+                basis = s.evidence[0] if s.evidence else None
+                source = f"；依据：{basis.project}「{basis.name}」{basis.value}" if basis else ""
+                extra = format_range(s)
+                lines.append(
+                    f"    {rank:>2}. {s.name}：{s.value}  （置信度 {s.confidence:.2f}"
+                    + (f"；{extra}" if extra else "")
+                    + f"{source}）"
+                )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------ run
+def run(args: argparse.Namespace) -> int:
+    from ...engines.suggest.suggester import Suggester
+    from ...errors import InputError
+
+    k = parse_int(args.k, "--k")
+    if k is not None and k < 1:
+        raise InputError(f"--k 无效：{args.k}；需要 ≥1 的整数")
+    if args.batch:
+        if args.name or args.goal:
+            raise InputError("--batch 与 --name/--goal 不能同时使用")
+        drafts = read_batch(args.batch)
+    else:
+        drafts = [draft_from_args(args)]
+    store = _open_store(args.store)
+    suggester = Suggester(store=store, retrieval=args.retrieval)
+    for draft, suggestions in zip(drafts, suggester.suggest_batch(drafts, k), strict=True):
+        if args.json:
+            print_json(result_dict(draft, suggestions))
+        else:
+            print(format_table(draft, suggestions))
+            if len(drafts) > 1:
+                print()
+    sys.stdout.flush()
+    return 0
+
+
+def _open_store(directory: str | None) -> Any:
+    """The store to draft from; a named folder must already hold one (no empty store is created)."""
+    from ...store.database import Store
+
+    if directory is None:
+        return Store.open(None)
+    return Store.open(directory, create=False)

@@ -1,0 +1,281 @@
+"""Benchmark the app: time to first result in the browser (Draft, Review; cold and warm) and a
+concurrency run (simulated users through gradio_client), all on 127.0.0.1.
+
+- **Browser**: a fresh ``assistant serve --no-warm-up`` per flow (cold = the first request after the
+  server starts, models not loaded; warm = the same action again). The time runs from the click to
+  the result on screen (headless Chromium at /usr/bin/chromium via playwright).
+- **Concurrency**: one server (warmed up), N users in threads, each running Draft → Review (upload
+  a seed document) → Library search for R rounds; reports errors and p50/p95/max latency per action.
+  Bounded by a wall-clock limit.
+
+Usage:
+    .venv/bin/python scripts/bench_app.py [--store DIR] [--users 20] [--rounds 2] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import warnings
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "raw" / "000_681f7b743be24556.txt"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DRAFTS = [
+    ("党员教育培训经费", "全年举办党员教育培训班4期，培训党员400人次", 12, 2024, "区委组织部"),
+    ("社区工作站管理经费", "保障社区工作站日常运行，完成物业评估和设施维护", 300, 2024, "街道办事处"),
+    ("困难党员关爱帮扶", "走访慰问困难党员200人次，发放帮扶资金", 20, 2024, "区委组织部"),
+    ("基层党组织建设经费", "开展基层党组织标准化建设，建成示范点10个", 50, 2023, "区委组织部"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served(store: str, *, warm_up: bool):
+    """``assistant serve`` on a free 127.0.0.1 port; yields (url, seconds until it answered)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "assistant.interfaces.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        store,
+    ]
+    if not warm_up:
+        command.append("--no-warm-up")
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"serve exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                if time.perf_counter() - start > 300:
+                    raise TimeoutError("server did not start within 300 s") from None
+                time.sleep(0.2)
+        yield url, time.perf_counter() - start
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def build_store(folder: str) -> str:
+    from assistant.ingest import ingest_paths
+    from assistant.store.database import Store
+
+    store = Store.open(folder)
+    if store.project_count() == 0:
+        ingest_paths([ROOT / "corpus" / "raw"], store, progress=False)
+    return folder
+
+
+# ------------------------------------------------------------------------------------------ browser
+def _wait_text(page, selector: str, text: str, timeout_ms: int = 300_000) -> None:
+    page.wait_for_function(
+        "([s, t]) => { const e = document.querySelector(s); return e && e.innerText.includes(t); }",
+        arg=[selector, text],
+        timeout=timeout_ms,
+    )
+
+
+def _clear(page, selector: str) -> None:
+    page.evaluate("s => { const e = document.querySelector(s); if (e) e.innerHTML = ''; }", selector)
+
+
+def browser_draft(url: str) -> tuple[float, float, float]:
+    """(page load, cold draft, warm draft) seconds."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector("#draft-name textarea", timeout=120_000)
+        load = time.perf_counter() - start
+        times = []
+        for name, goal, budget, year, dept in DRAFTS[:2]:
+            page.locator("#draft-name textarea").fill(name)
+            page.locator("#draft-goal textarea").fill(goal)
+            page.locator("#draft-budget input").fill(str(budget))
+            page.locator("#draft-year input").fill(str(year))
+            page.locator("#draft-department textarea").fill(dept)
+            _clear(page, "#draft-status")
+            start = time.perf_counter()
+            page.locator("#draft-run").click()
+            _wait_text(page, "#draft-status", name)
+            page.wait_for_selector('#draft-grid [data-testid="cell-0-3"]')
+            times.append(time.perf_counter() - start)
+        browser.close()
+    return load, times[0], times[1]
+
+
+def browser_review(url: str) -> tuple[float, float]:
+    """(cold review, warm review) seconds: upload a seed document, click, see the flagged rows."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        page.goto(url)
+        page.wait_for_selector("#draft-name textarea", timeout=120_000)
+        page.get_by_role("tab", name="审核").click()
+        page.locator("#review-files input[type=file]").set_input_files(str(SEED))
+        page.wait_for_selector("#review-files >> text=.txt", timeout=30_000)
+        times = []
+        for _ in range(2):
+            _clear(page, "#review-status")
+            start = time.perf_counter()
+            page.locator("#review-run").click()
+            _wait_text(page, "#review-status", "退回")
+            page.wait_for_selector('#review-rows [data-testid="cell-0-4"]')
+            times.append(time.perf_counter() - start)
+        browser.close()
+    return times[0], times[1]
+
+
+# ------------------------------------------------------------------------------------------ concurrency
+def concurrency(url: str, users: int, rounds: int, limit_s: float) -> dict:
+    from gradio_client import Client, handle_file
+
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + limit_s
+
+    def user(number: int) -> None:
+        try:
+            client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+        except Exception as error:  # a failed connection is an error of the run
+            with lock:
+                errors.append(f"user {number} connect: {type(error).__name__}: {error}")
+            return
+        calls = [
+            ("draft", lambda: client.predict(*DRAFTS[number % len(DRAFTS)], api_name="/draft")),
+            ("review", lambda: client.predict([handle_file(str(SEED))], "", api_name="/review")),
+            (
+                "search",
+                lambda: client.predict("满意度", "关键词", "全部", "全部", "全部", api_name="/search"),
+            ),
+        ]
+        for _ in range(rounds):
+            for name, call in calls:
+                if time.monotonic() > deadline:
+                    return
+                start = time.perf_counter()
+                try:
+                    result = call()
+                    ok = "status error" not in str(result[0])
+                except Exception as error:
+                    ok, result = False, f"{type(error).__name__}: {error}"
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies[name].append(elapsed)
+                    if not ok:
+                        errors.append(f"user {number} {name}: {str(result)[:200]}")
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
+    return {"latencies": latencies, "errors": errors, "wall": time.perf_counter() - start}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", help="store folder (default: a temporary store built from corpus/raw)")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--limit", type=float, default=600.0, help="wall-clock limit of the concurrency run (s)"
+    )
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser timings")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")
+    store = args.store or build_store(tempfile.mkdtemp(prefix="bench-app-"))
+
+    if not args.no_browser and Path(CHROMIUM).exists():
+        with served(store, warm_up=False) as (url, started):
+            load, cold, warm = browser_draft(url)
+        print(f"server start → answering: {started:.1f} s; page load: {load:.1f} s")
+        print(f"起草 (Draft) time to first result: cold {cold:.2f} s, warm {warm:.2f} s")
+        with served(store, warm_up=False) as (url, _):
+            cold_review, warm_review = browser_review(url)
+        print(
+            f"审核 (Review, one seed document) time to first result: cold {cold_review:.2f} s, warm {warm_review:.2f} s"
+        )
+    elif not args.no_browser:
+        print(f"browser timings skipped: {CHROMIUM} not found")
+
+    with served(store, warm_up=True) as (url, _):
+        from gradio_client import Client
+
+        warm_client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+        warm_client.predict(*DRAFTS[0], api_name="/draft")  # the models are loaded before users arrive
+        result = concurrency(url, args.users, args.rounds, args.limit)
+    latencies = result["latencies"]
+    total = sum(len(v) for v in latencies.values())
+    print(
+        f"concurrency: {args.users} users × {args.rounds} rounds × (draft, review, search) = {total} requests "
+        f"in {result['wall']:.1f} s; errors: {len(result['errors'])}"
+    )
+    for name, values in latencies.items():
+        print(
+            f"  {name:<7} n={len(values):>3}  p50 {percentile(values, 50):6.2f} s  "
+            f"p95 {percentile(values, 95):6.2f} s  max {max(values):6.2f} s"
+        )
+    for line in result["errors"][:10]:
+        print("  error:", line)
+    return 0 if not result["errors"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,224 @@
+"""The Reviewer: public API, rewrites from evidence and project text, the model hook, config, caching."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from assistant.engines.review import ProjectsEvidence, ReviewConfig, Reviewer
+from assistant.engines.review.lexicon import PLACEHOLDER_TARGET
+from assistant.records.build import make_indicator
+from assistant.records.schema import Indicator, IndicatorReview, Project, ProjectReview
+
+
+def ind(level2: str, name: str, value: str, explain: str | None = None) -> Indicator:
+    return make_indicator("", level2, name, value, explain=explain)
+
+
+def project(*indicators: Indicator, **fields) -> Project:
+    return Project(fields.pop("name", "社区饭堂"), tuple(indicators), **fields)
+
+
+class FakeModel:
+    """Predictable model: P(defect) from keywords; records each call (the batch sizes)."""
+
+    def __init__(self, vague: tuple[str, ...] = ("按要求",), clear: tuple[str, ...] = ("惠民利民",)):
+        self.vague, self.clear = vague, clear
+        self.calls: list[int] = []
+
+    def defect_probability(self, names: list[str], values: list[str], level2s: list[str]) -> np.ndarray:
+        assert len(names) == len(values) == len(level2s)
+        self.calls.append(len(values))
+        return np.array(
+            [
+                0.95 if any(w in v for w in self.vague) else 0.05 if any(w in v for w in self.clear) else 0.5
+                for v in values
+            ]
+        )
+
+
+def test_review_indicator_contract_types() -> None:
+    r = Reviewer().review_indicator(ind("社会效益指标", "对用餐环境的改善", "明显"))
+    assert isinstance(r, IndicatorReview)
+    assert (r.label, r.verdict) == ("vague", "block")
+    assert [(x.code, x.field, x.start, x.end) for x in r.reasons] == [
+        ("DEGREE", "value", 0, 2),
+        ("DIRECTION", "name", 6, 8),
+    ]
+    assert all(x.message for x in r.reasons)
+    assert r.rewrite == f"≥{PLACEHOLDER_TARGET}%"
+
+
+def test_clear_value_has_no_reasons_and_no_rewrite() -> None:
+    r = Reviewer().review_indicator(ind("质量指标", "良好率", "良好率≥95%"))
+    assert (r.label, r.score, r.verdict, r.reasons, r.rewrite) == ("clear", 100, "ok", (), None)
+
+
+def test_na_slot() -> None:
+    r = Reviewer().review_indicator(ind("经济效益指标", "不适用", "不适用"))
+    assert (r.label, r.verdict, r.reasons, r.rewrite) == ("na", "ok", (), None)
+
+
+def test_review_project_keeps_document_order_and_adds_findings() -> None:
+    p = project(
+        ind("数量指标", "培训人次", "≥100人次"),
+        ind("质量指标", "培训合格率", "≥9090%及以上"),
+        ind("时效指标", "完成时限", "及时"),
+        goal="培训党员100人次",
+        year=2023,
+    )
+    pr = Reviewer().review_project(p)
+    assert isinstance(pr, ProjectReview)
+    assert [r.indicator.name for r in pr.indicators] == ["培训人次", "培训合格率", "完成时限"]
+    assert [r.label for r in pr.indicators] == ["clear", "malformed", "vague"]
+    assert {f.code for f in pr.findings} == {"MISSING_SLOT"}
+    assert pr.indicators[1].rewrite == "≥90%"
+    assert pr.indicators[2].rewrite == "2023年【待填：月份】月底前"
+
+
+def test_review_projects_matches_review_project_and_batches_model_calls() -> None:
+    projects = [
+        project(
+            ind("质量指标", f"指标{i}", "按要求完成"),
+            ind("社会效益指标", "效益", "惠民利民"),
+            name=f"项目{i}",
+        )
+        for i in range(30)
+    ]
+    model = FakeModel()
+    many = list(Reviewer(model=model, batch_size=25).review_projects(projects))
+    assert [pr.project.name for pr in many] == [p.name for p in projects]
+    # rows are deduplicated and cached: 30 distinct (name, value) pairs + 1 repeated pair, in few calls
+    assert sum(model.calls) == 31 and len(model.calls) <= 3
+    single = [Reviewer(model=FakeModel()).review_project(p) for p in projects]
+    assert [[(r.label, r.score, r.verdict, r.reasons) for r in pr.indicators] for pr in many] == [
+        [(r.label, r.score, r.verdict, r.reasons) for r in pr.indicators] for pr in single
+    ]
+
+
+def test_model_catches_and_vetoes_only_where_rules_are_unsure() -> None:
+    rows = [
+        ind("质量指标", "档案归档", "按要求完成"),  # rules: binary (clear, warn) → model catches
+        ind("质量指标", "借阅服务", "惠民利民"),  # rules: NO_MEASURE (weak) → model vetoes
+        ind("质量指标", "合格率", "≥95%"),  # rules confident: model not consulted
+        ind("社会效益指标", "效果", "明显"),  # strong lexicon hit: never vetoed
+    ]
+    model = FakeModel(vague=("按要求", "≥95%"), clear=("惠民利民", "明显"))
+    with_model = Reviewer(model=model)
+    rules_only = Reviewer(model=None)
+    got = [with_model.review_indicator(i) for i in rows]
+    base = [rules_only.review_indicator(i) for i in rows]
+    assert [r.label for r in base] == ["clear", "vague", "clear", "vague"]
+    assert [r.label for r in got] == ["vague", "clear", "clear", "vague"]
+    assert [(x.code, x.start, x.end) for x in got[0].reasons] == [("LEARNED_VAGUE", 0, 5)]
+    assert got[1].reasons == ()
+    assert sum(model.calls) == 2
+
+
+def test_model_scope_all_consults_every_value() -> None:
+    model = FakeModel(vague=("≥95%",))
+    reviewer = Reviewer(ReviewConfig.from_mapping({"model": {"scope": "all", "catch": 0.9}}), model=model)
+    r = reviewer.review_indicator(ind("质量指标", "合格率", "≥95%"))
+    assert r.label == "vague" and r.reasons[0].code == "LEARNED_VAGUE"
+
+
+def test_rewrite_takes_n_from_similar_past_indicators() -> None:
+    past = [
+        project(ind("服务对象满意度指标", "群众满意度", "≥95%"), name="甲"),
+        project(ind("服务对象满意度指标", "群众满意度", "≥95%"), name="乙"),
+        project(ind("服务对象满意度指标", "社区群众满意度", "≥90%"), name="丙"),
+        project(ind("服务对象满意度指标", "群众满意度", "基本满意"), name="丁"),  # vague: never copied
+        project(ind("时效指标", "补贴发放完成时间", "2022年11月底前"), name="戊"),
+        project(ind("时效指标", "审批办结时间", "≤5个工作日"), name="己"),
+    ]
+    reviewer = Reviewer(evidence=ProjectsEvidence(past))
+    assert reviewer.review_indicator(ind("服务对象满意度指标", "群众满意度", "基本满意")).rewrite == "≥95%"
+    p = project(ind("时效指标", "补贴发放完成时间", "及时"), year=2024)
+    assert reviewer.review_project(p).indicators[0].rewrite == "2024年11月底前"
+    assert reviewer.review_indicator(ind("时效指标", "审批办结时间", "尽快")).rewrite == "≤5个工作日"
+
+
+def test_rewrite_takes_n_from_the_project_text() -> None:
+    reviewer = Reviewer()
+    cost = project(ind("成本指标", "项目总成本", "依申报情况定"), budget_wan=69.0)
+    assert reviewer.review_project(cost).indicators[0].rewrite == "≤69万元"
+    count = project(ind("数量指标", "党建综合体数量", "视情况而定"), goal="2019年内在龙安镇建设1个党建综合体")
+    assert reviewer.review_project(count).indicators[0].rewrite == "≥1个"
+    # 50万% fixed to 50万元 only when the budget allows it; otherwise the budget bounds the cost
+    assert (
+        reviewer.review_project(project(ind("成本指标", "关爱帮扶", "50万%"), budget_wan=69.0))
+        .indicators[0]
+        .rewrite
+        == "≤50万元"
+    )
+    over = project(ind("成本指标", "关爱帮扶", "50万%"), ind("成本指标", "慰问", "10万元"), budget_wan=30.0)
+    assert reviewer.review_project(over).indicators[0].rewrite == f"≤{PLACEHOLDER_TARGET}万元"
+
+
+@pytest.mark.parametrize(
+    ("level2", "name", "value"),
+    [
+        ("服务对象满意度指标", "群众满意度", "基本满意"),
+        ("社会效益指标", "居民生活", "生活水平不断提高"),
+        ("时效指标", "完成时限", "及时"),
+        ("成本指标", "培训费用", "据实结算"),
+        ("数量指标", "培训人数", "视情况定"),
+        ("质量指标", "宣传效果", "良好"),
+    ],
+)
+def test_rewrite_never_invents_a_number(level2: str, name: str, value: str) -> None:
+    r = Reviewer().review_indicator(ind(level2, name, value))
+    assert r.rewrite and "【待填" in r.rewrite
+    assert not re.search(r"\d", r.rewrite), r.rewrite
+
+
+def test_config_custom_terms_allow_lists_and_suppressions() -> None:
+    config = ReviewConfig.from_mapping(
+        {
+            "terms": {"DEGREE": ["惠民利民"]},
+            "department": [{"match": "城管", "allow": ["良好"]}],
+            "suppress": [
+                {"indicator": "对用餐环境的改善", "code": "DEGREE", "justification": "定性口径已获批准"}
+            ],
+        }
+    )
+    reviewer = Reviewer(config)
+    custom = reviewer.review_indicator(ind("质量指标", "借阅服务", "惠民利民"))
+    assert [(x.code, x.start, x.end) for x in custom.reasons] == [("DEGREE", 0, 4)]
+    city = project(ind("质量指标", "绿化质量", "良好"), department="宝安区城管局")
+    other = project(ind("质量指标", "绿化质量", "良好"), department="组织部")
+    assert reviewer.review_project(city).indicators[0].label == "clear"
+    assert reviewer.review_project(other).indicators[0].label == "vague"
+    suppressed = reviewer.review_indicator(ind("社会效益指标", "对用餐环境的改善", "明显"))
+    assert suppressed.label == "clear" and [x.code for x in suppressed.reasons] == ["DIRECTION"]
+
+
+def test_graded_scale_with_defined_grades_is_accepted() -> None:
+    explain = "优：满意度≥90%；良：80%-90%；中：60%-80%；差：低于60%"
+    r = Reviewer().review_indicator(ind("社会效益指标", "服务效果", "良好", explain=explain))
+    assert (r.label, r.verdict, [x.code for x in r.reasons]) == ("clear", "warn", ["GRADED"])
+    assert Reviewer().review_indicator(ind("社会效益指标", "服务效果", "良好")).label == "vague"
+
+
+def test_cached_results_are_identical_to_fresh_ones() -> None:
+    reviewer = Reviewer()
+    rows = [ind("质量指标", "合格率", v) for v in ("≥95%", "明显", "≥9090%及以上", "及时", "≥95%", "明显")]
+    first = [reviewer.review_indicator(i) for i in rows]
+    again = [reviewer.review_indicator(i) for i in rows]
+    fresh = [Reviewer().review_indicator(i) for i in rows]
+    assert first == again == fresh
+
+
+def test_store_backs_the_rewrites_and_is_read_lazily(tmp_path) -> None:
+    from assistant.store.database import Store
+
+    store = Store.open(tmp_path / "store")
+    store.add_projects(
+        [project(ind("服务对象满意度指标", "群众满意度", "≥90%"), name="往年项目", source="old.csv")]
+    )
+    reviewer = Reviewer(store=store)
+    assert reviewer.review_indicator(ind("数量指标", "培训人次", "≥100人次")).rewrite is None
+    assert reviewer._evidence is None  # a clear value never touches the store
+    assert reviewer.review_indicator(ind("服务对象满意度指标", "群众满意度", "满意")).rewrite == "≥90%"

@@ -1,0 +1,303 @@
+"""The app's handlers called directly (no browser): draft, re-review, export, review, library, corpus.
+
+A store built from the seed documents backs every test; the shared workbench of that store uses
+keyword retrieval only (no embedder), which keeps the tests fast and deterministic.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assistant.documents import read_document
+from assistant.ingest import ingest_paths
+from assistant.interfaces import app, frames
+from assistant.interfaces.workbench import Workbench, install_workbench
+from assistant.records.levels import LEVEL1, LEVEL2
+from assistant.store.database import Store
+
+SEED = "000_681f7b743be24556.txt"  # 平武县: has 依申报情况定 / 50万% values
+EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, seeds_dir) -> str:
+    folder = tmp_path_factory.mktemp("app-store")
+    store = Store.open(folder)
+    report = ingest_paths(sorted(seeds_dir.glob("*.txt")), store, progress=False)
+    assert not report.failed and store.project_count() > 10
+    install_workbench(Workbench(store, embedder=False), folder)
+    return str(folder)
+
+
+@pytest.fixture(scope="module")
+def draft(store_dir) -> app.DraftView:
+    return app.draft_table(
+        "党员教育培训经费",
+        "全年举办党员教育培训班4期，培训党员400人次",
+        12,
+        2024,
+        "区委组织部",
+        store_dir=store_dir,
+    )
+
+
+# ------------------------------------------------------------------------------------------- 起草
+def test_draft_gives_a_complete_grouped_table(draft):
+    status, table, suggestions = draft
+    assert "生成" in status and "status ok" in status
+    assert list(table.columns) == frames.DRAFT_COLUMNS
+    assert len(table) == len(suggestions) >= 6
+    assert table["序号"].tolist() == list(range(1, len(table) + 1))
+    order = [frames.level_order(a, b) for a, b in zip(table["一级指标"], table["二级指标"], strict=True)]
+    assert order == sorted(order), "rows must be grouped 一级 → 二级 in table order"
+    level2 = set(table["二级指标"])
+    for slot in ("数量指标", "质量指标", "时效指标", "服务对象满意度指标"):
+        assert slot in level2
+    assert level2 & {"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"}
+    assert level2 & {"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"}
+    assert set(table["一级指标"]) <= set(LEVEL1) and level2 <= set(LEVEL2)
+    assert table["指标值"].map(bool).all() and table["审核"].map(bool).all()
+    assert ((table["置信度"] >= 0) & (table["置信度"] <= 1)).all()
+    # row n is suggestion n-1 (the evidence panel relies on it)
+    assert [s.name for s in suggestions] == table["三级指标"].tolist()
+
+
+def test_draft_with_bad_input_gives_one_clear_line(store_dir):
+    status, table, suggestions = app.draft_table("   ", store_dir=store_dir)
+    assert "项目名称为空" in status and "status error" in status
+    assert table.empty and suggestions == []
+    status, *_ = app.draft_table("培训", budget="十二万", store_dir=store_dir)
+    assert "资金无效" in status
+    status, *_ = app.draft_table("培训", year="2024.5", store_dir=store_dir)
+    assert "年度无效" in status
+    status, *_ = app.draft_table("培训", budget=-3, store_dir=store_dir)
+    assert "预算无效" in status
+
+
+def test_editing_a_value_rereviews_it_with_spans_and_rewrite(draft, store_dir):
+    _, table, _ = draft
+    edited = table.copy()
+    row = int(edited.index[edited["二级指标"] == "质量指标"][0])
+    edited.loc[row, "指标值"] = "明显提升"
+    updated, pieces, detail = app.rereview_table(edited, table, "党员教育培训经费", store_dir=store_dir)
+    assert updated.loc[row, "审核"].startswith("✗")
+    assert updated.drop(index=row)["审核"].tolist() == table.drop(index=row)["审核"].tolist()
+    assert ("明显", frames.code_name("DEGREE")) in pieces
+    assert "".join(text for text, _ in pieces) == "明显提升"
+    assert "建议改写" in detail and "退回" in detail
+    unchanged = app.rereview_table(updated, updated, "党员教育培训经费", store_dir=store_dir)
+    assert unchanged[1] is None and unchanged[2] is None  # nothing edited: panels keep their content
+
+
+def test_selected_row_shows_its_evidence_and_review(draft, store_dir):
+    _, table, suggestions = draft
+    number = next(i for i, s in enumerate(suggestions, start=1) if s.evidence)
+    row = table.iloc[number - 1].tolist()
+    evidence, pieces, detail = app.row_details(
+        table, suggestions, row, "党员教育培训经费", store_dir=store_dir
+    )
+    first = suggestions[number - 1].evidence[0]
+    assert frames.esc(first.project) in evidence and frames.esc(first.value) in evidence
+    assert "历史项目" in evidence
+    assert "".join(t for t, _ in pieces) == suggestions[number - 1].value
+    assert frames.esc(suggestions[number - 1].name) in detail
+    assert app.row_details(table, suggestions, None)[0] == frames.evidence_html(None)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_export_writes_the_edited_table(draft, fmt):
+    _, table, _ = draft
+    edited = table.copy()
+    edited.loc[0, "指标值"] = "≥12期"
+    path = app.export_draft(edited, "党员教育培训经费", "全年培训", 12, 2024, "区委组织部", fmt=fmt)
+    assert path is not None and path.endswith(f".{fmt}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        [project] = read_document(path)
+    assert (project.name, project.year, project.budget_wan, project.department) == (
+        "党员教育培训经费",
+        2024,
+        12.0,
+        "区委组织部",
+    )
+    values = {(i.name, i.value) for i in project.indicators}
+    assert (edited.loc[0, "三级指标"], "≥12期") in values
+    assert len([i for i in project.indicators if i.name != "不适用"]) == len(table)
+    assert app.export_draft(pd.DataFrame(columns=frames.DRAFT_COLUMNS), "空", fmt=fmt) is None
+
+
+# ------------------------------------------------------------------------------------------- 审核
+def test_review_of_a_seed_file_flags_rows_and_writes_reports(store_dir, seeds_dir):
+    calls: list[tuple[float, str]] = []
+    view = app.review_documents(
+        [str(seeds_dir / SEED)], "", store_dir=store_dir, progress=lambda f, desc="": calls.append((f, desc))
+    )
+    assert "审核" in view.status and "退回" in view.status
+    rows = view.all_rows
+    assert list(rows.columns) == frames.REVIEW_COLUMNS
+    flagged = rows[rows["结论"] == frames.VERDICT_NAMES["block"]]
+    assert len(flagged) >= 3
+    deferred = flagged[flagged["指标值"] == "依申报情况定"]
+    assert not deferred.empty and deferred["问题"].str.contains(frames.code_name("DEFERRED")).all()
+    assert deferred["建议改写"].map(bool).all()
+    assert not view.by_code.empty and view.by_code["数量"].sum() >= len(flagged)
+    assert set(view.by_project["结论"]) <= {frames.VERDICT_NAMES["block"], frames.VERDICT_NAMES["warn"]}
+    assert sorted(Path(p).suffix for p in view.report_files) == [".csv", ".xlsx"]
+    assert all(Path(p).stat().st_size > 0 for p in view.report_files)
+    assert calls and calls[-1][0] == 1.0 and SEED in calls[0][1]
+    assert view.code_choices[0] == app.ALL and frames.code_name("DEFERRED") in view.code_choices
+    styled = view.rows.data if hasattr(view.rows, "data") else view.rows
+    assert list(styled.columns) == frames.REVIEW_DISPLAY_COLUMNS
+
+
+def test_review_filters(store_dir, seeds_dir):
+    rows = app.review_documents([str(seeds_dir / SEED)], "", store_dir=store_dir).all_rows
+    block = frames.VERDICT_NAMES["block"]
+    only_block = app.filter_review_rows(rows, block).data
+    assert len(only_block) == (rows["结论"] == block).sum() and set(only_block["结论"]) == {block}
+    needs_work = app.filter_review_rows(rows, app.NEEDS_WORK).data
+    assert frames.VERDICT_NAMES["ok"] not in set(needs_work["结论"])
+    deferred = app.filter_review_rows(rows, app.ALL, frames.code_name("DEFERRED")).data
+    assert len(deferred) >= 1 and deferred["问题"].str.contains(frames.code_name("DEFERRED")).all()
+    project = rows["项目"].iloc[0]
+    assert set(app.filter_review_rows(rows, app.ALL, app.ALL, project).data["项目"]) == {project}
+    assert app.filter_review_rows(None).empty
+
+
+def test_review_of_a_pasted_table_and_of_bad_input(store_dir):
+    pasted = "三级指标\t指标值\n培训人次\t≥400人次\n群众满意度\t基本满意\n"
+    view = app.review_documents(None, pasted, store_dir=store_dir)
+    assert view.all_rows["三级指标"].tolist() == ["培训人次", "群众满意度"]
+    assert view.all_rows["结论"].tolist()[1] == frames.VERDICT_NAMES["block"]
+    nothing = app.review_documents(None, "", store_dir=store_dir)
+    assert "请上传" in nothing.status and nothing.all_rows.empty
+    no_header = app.review_documents(None, "随便写的一行字", store_dir=store_dir)
+    assert "status error" in no_header.status and no_header.all_rows.empty
+
+
+def test_unreadable_file_is_reported_and_the_others_reviewed(store_dir, seeds_dir, tmp_path):
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"not a workbook")
+    view = app.review_documents([str(broken), str(seeds_dir / SEED)], "", store_dir=store_dir)
+    assert "坏文件.xlsx" in view.status and not view.all_rows.empty
+
+
+def test_upload_too_large_gives_a_clear_message(store_dir, tmp_path):
+    big = tmp_path / "大文件.xlsx"
+    with big.open("wb") as handle:
+        handle.truncate(int((app.MAX_UPLOAD_MB + 1) * 1024 * 1024))  # sparse: no real disk use
+    view = app.review_documents([str(big)], "", store_dir=store_dir)
+    assert "大文件.xlsx" in view.status and f"上限 {app.MAX_UPLOAD_MB} MB" in view.status
+    assert view.all_rows.empty
+    status, table = app.ingest_documents([str(big)], store_dir=store_dir)
+    assert "大文件.xlsx" in status and "上限" in status and table.empty
+    many = [str(big)] * (app.MAX_FILES + 1)
+    assert "一次最多" in app.review_documents(many, "", store_dir=store_dir).status
+
+
+# ------------------------------------------------------------------------------------------- escaping
+def test_user_text_is_escaped_in_every_html_panel(store_dir):
+    status, *_ = app.draft_table(EVIL, store_dir=store_dir)
+    assert "<script>" not in status and "&lt;script&gt;" in status
+    view = app.review_documents(
+        None, f"项目名称\t三级指标\t指标值\n{EVIL}\t培训{EVIL}\t明显{EVIL}\n", store_dir=store_dir
+    )
+    assert "<script>" not in view.status and "<img" not in view.status
+    pieces_table = pd.DataFrame(
+        [[1, "产出指标", "数量指标", EVIL, f"明显{EVIL}", "", 0.5, ""]], columns=frames.DRAFT_COLUMNS
+    )
+    _, pieces, detail = app.rereview_table(
+        pieces_table, pieces_table.assign(指标值=""), EVIL, store_dir=store_dir
+    )
+    assert "<script>" not in detail and "&lt;script&gt;" in detail
+    summary, _ = app.value_distribution(EVIL, store_dir=store_dir)
+    assert "<script>" not in summary
+    search_status, _ = app.search_library(EVIL, store_dir=store_dir)
+    assert "<script>" not in search_status and "<img" not in search_status
+
+
+# ------------------------------------------------------------------------------------------- 指标库
+def test_library_search_filters_and_distribution(store_dir):
+    slots, departments, years = app.library_filters(store_dir)
+    assert slots[0] == departments[0] == years[0] == app.ALL and "数量指标" in slots and len(years) > 1
+    status, table = app.search_library("满意度", "关键词", store_dir=store_dir)
+    assert "条" in status and not table.empty and list(table.columns) == frames.LIBRARY_COLUMNS
+    assert table["三级指标"].str.contains("满意").head(5).all()
+    _, narrowed = app.search_library("满意度", "关键词", app.ALL, app.ALL, years[1], store_dir=store_dir)
+    assert set(narrowed["年度"]) == {int(years[1])}
+    _, quality = app.search_library("", "关键词", "质量指标", store_dir=store_dir)
+    assert set(quality["二级指标"]) == {"质量指标"}
+    semantic_status, semantic = app.search_library("满意度", "语义", store_dir=store_dir)
+    assert "关键词" in semantic_status and not semantic.empty  # no embedder: said so, keyword results
+    summary, bins = app.value_distribution("群众满意度", store_dir=store_dir)
+    assert "群众满意度" in summary and "%" in summary
+    assert list(bins.columns) == ["取值", "次数"] and bins["次数"].sum() >= 1
+    none_status, none = app.search_library("QQXYZ", "关键词", store_dir=store_dir)
+    assert none.empty and "没有找到" in none_status
+
+
+# ------------------------------------------------------------------------------------------- 语料
+def test_ingest_reports_like_the_cli(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    install_workbench(Workbench(Store.open(folder), embedder=False), folder)
+    source = tmp_path / SEED
+    shutil.copy(seeds_dir / SEED, source)
+    status, table = app.ingest_documents([str(source)], store_dir=folder)
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.interfaces.cli",
+            "ingest",
+            str(source),
+            "--store",
+            str(tmp_path / "cli"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    first_line = cli.stdout.splitlines()[0]
+    assert frames.esc(first_line) in status
+    assert table["状态"].tolist() == ["已导入"] and table["新增"].tolist() == [
+        Store.open(folder).project_count()
+    ]
+    again, table = app.ingest_documents([str(source)], store_dir=folder)
+    assert "新增 0 个项目" in again and table["状态"].tolist() == ["已存在"]
+    empty = tmp_path / "空.csv"
+    empty.write_bytes(b"")
+    failed, table = app.ingest_documents([str(empty)], store_dir=folder)
+    assert "空.csv" in failed and "文件为空" in failed and table["状态"].tolist() == ["失败"]
+    assert "请先选择" in app.ingest_documents(None, store_dir=folder)[0]
+
+
+# ------------------------------------------------------------------------------------------- the Blocks
+def test_importing_the_app_loads_no_gradio_and_build_does_not_launch():
+    code = (
+        "import sys; import assistant.interfaces.app, assistant.interfaces.handlers;"
+        "print('gradio' in sys.modules, 'torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "False"]
+
+
+@pytest.mark.slow
+def test_build_app_returns_blocks_with_the_four_tabs(store_dir):
+    import gradio as gr
+
+    blocks = app.build_app(store_dir)
+    assert isinstance(blocks, gr.Blocks)
+    tabs = [b.label for b in blocks.blocks.values() if isinstance(b, gr.Tab)]
+    assert tabs == ["起草", "审核", "指标库", "语料"]
+    assert blocks.is_running is False and blocks.local_url is None
+    names = {d.api_name for d in blocks.fns.values()}
+    assert {"draft", "review", "search", "distribution", "ingest", "export_xlsx", "export_docx"} <= names
