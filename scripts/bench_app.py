@@ -115,10 +115,6 @@ def _wait_text(page, selector: str, text: str, timeout_ms: int = 300_000) -> Non
     )
 
 
-def _clear(page, selector: str) -> None:
-    page.evaluate("s => { const e = document.querySelector(s); if (e) e.innerHTML = ''; }", selector)
-
-
 def browser_draft(url: str) -> tuple[float, float, float]:
     """(page load, cold draft, warm draft) seconds."""
     from playwright.sync_api import sync_playwright
@@ -137,7 +133,6 @@ def browser_draft(url: str) -> tuple[float, float, float]:
             page.locator("#draft-budget input").fill(str(budget))
             page.locator("#draft-year input").fill(str(year))
             page.locator("#draft-department textarea").fill(dept)
-            _clear(page, "#draft-status")
             start = time.perf_counter()
             page.locator("#draft-run").click()
             _wait_text(page, "#draft-status", name)
@@ -148,23 +143,28 @@ def browser_draft(url: str) -> tuple[float, float, float]:
 
 
 def browser_review(url: str) -> tuple[float, float]:
-    """(cold review, warm review) seconds: upload a seed document, click, see the flagged rows."""
+    """(cold review, warm review) seconds: upload a seed document, click, see its flagged rows.
+
+    The warm run reviews a copy of the same document under another name, so that the end of each
+    run is visible (the per-project table shows the file name).
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    times = []
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         page.goto(url)
         page.wait_for_selector("#draft-name textarea", timeout=120_000)
         page.get_by_role("tab", name="审核").click()
-        page.locator("#review-files input[type=file]").set_input_files(str(SEED))
-        page.wait_for_selector("#review-files >> text=.txt", timeout=30_000)
-        times = []
-        for _ in range(2):
-            _clear(page, "#review-status")
+        for name in ("第一次.txt", "第二次.txt"):
+            copy = Path(folder) / name
+            copy.write_bytes(SEED.read_bytes())
+            page.locator("#review-files input[type=file]").set_input_files(str(copy))
+            page.wait_for_selector(f"#review-files >> text={copy.stem}", timeout=30_000)
             start = time.perf_counter()
             page.locator("#review-run").click()
-            _wait_text(page, "#review-status", "退回")
+            _wait_text(page, "#review-projects", copy.stem)
             page.wait_for_selector('#review-rows [data-testid="cell-0-4"]')
             times.append(time.perf_counter() - start)
         browser.close()

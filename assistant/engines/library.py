@@ -3,17 +3,18 @@
 What reviewers ask for when they set a standard: "which 三级指标 did other projects use for 培训,
 and what values did they write?" This module answers with
 
-- :meth:`IndicatorLibrary.search` — semantic (dense), keyword (BM25 over character bigrams) or
-  hybrid (reciprocal-rank fusion) search over indicator names, filtered by 一级/二级 slot,
-  department and year;
+- :meth:`IndicatorLibrary.search` — semantic (dense), keyword (BM25) or hybrid (reciprocal-rank
+  fusion) search over indicator names, filtered by 一级/二级 slot, department and year;
 - :meth:`IndicatorLibrary.distribution` — every past row of the same indicator (the suggest
   engine's name templates: 培训人次 ≈ 培训人数) with its numbers in the dominant unit, for a
   histogram, plus the non-numeric values (完成, 2023年12月底前 …) counted;
 - :meth:`IndicatorLibrary.facets` — the slots, departments and years present, for filter menus.
 
-It reads the same :class:`~assistant.engines.suggest.corpus.Corpus` snapshot and the same kind of
-retrievers as the suggest engine (rebuilt when the store's revision changes), so the app, the
-notebook and ``suggest`` agree on what "similar" means.
+It reads the same :class:`~assistant.engines.suggest.corpus.Corpus` snapshot and the same
+retrievers as the suggest engine (:func:`~assistant.engines.suggest.suggester.build_retriever`: the
+store's persisted jieba-BM25/FAISS indexes over a store, in-memory ones over a list of projects;
+rebuilt when the store's revision changes), so the app, the notebook and ``suggest`` agree on what
+"similar" means.
 
 Example:
     >>> from assistant.records.build import make_indicator
@@ -29,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import math
 import statistics
 import threading
@@ -38,11 +40,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import InputError
+from ..errors import AssistantError, InputError
 from ..records.schema import Project
 from .suggest.corpus import Corpus, Row
 from .suggest.ranges import normalise_unit, numeric_values
 from .suggest.textsim import MATCH_THRESHOLD, dice, normalise_name
+
+log = logging.getLogger(__name__)
 
 SearchMode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[SearchMode, ...] = ("hybrid", "keyword", "semantic")
@@ -154,7 +158,7 @@ class IndicatorLibrary:
         self._lock = threading.Lock()
         self._store: Any = None
         self._embedder: Any = None
-        self._retrievers: dict[tuple[int, str], Any] = {}
+        self._retrievers: dict[str, tuple[Corpus, Any]] = {}
 
     # ------------------------------------------------------------------ lazy parts
     @property
@@ -190,38 +194,37 @@ class IndicatorLibrary:
             else:
                 try:
                     from ..embedding import load_embedder
-                except ImportError:
+
+                    self._embedder = load_embedder()
+                except (ImportError, AssistantError) as error:  # no model built: keyword search only
+                    log.warning("语义检索不可用（%s），改用关键词检索", error)
                     self._embedder_arg = False
                     return None
-                self._embedder = load_embedder()
         return self._embedder
 
     def _retriever(self, corpus: Corpus, mode: SearchMode) -> Any:
-        """BM25 / dense / fused retriever over ``corpus``, built once per snapshot and mode."""
-        from .suggest.retrieval import BigramBM25Retriever, EmbeddingRetriever, FusionRetriever
+        """The suggest engine's retriever for this mode: the store's persisted indexes (jieba BM25,
+        FAISS, their fusion) over a store, in-memory equivalents over a list of projects."""
+        from .suggest.suggester import build_retriever
 
         embedder = self._load_embedder() if mode != "keyword" else None
         if embedder is None:
             mode = "keyword"
+        store = self.store if self._fixed is None else None
         with self._lock:
-            stale = [k for k in self._retrievers if k[0] != id(corpus)]
-            for key in stale:
+            for key in [k for k, (c, _) in self._retrievers.items() if c is not corpus]:
                 del self._retrievers[key]
-            found = self._retrievers.get((id(corpus), mode))
-            if found is not None:
-                return found
-            if mode == "keyword":
-                built: Any = BigramBM25Retriever(corpus)
-            elif mode == "semantic":
-                built = EmbeddingRetriever(corpus, embedder)
-            else:
-                keyword = self._retrievers.get((id(corpus), "keyword")) or BigramBM25Retriever(corpus)
-                dense = self._retrievers.get((id(corpus), "semantic")) or EmbeddingRetriever(corpus, embedder)
-                self._retrievers[(id(corpus), "keyword")] = keyword
-                self._retrievers[(id(corpus), "semantic")] = dense
-                built = FusionRetriever(keyword, dense)
-            self._retrievers[(id(corpus), mode)] = built
-            return built
+            found = self._retrievers.get(mode)
+            if found is None:
+                engine_mode = {"keyword": "bm25", "semantic": "dense", "hybrid": "hybrid"}[mode]
+                found = (corpus, build_retriever(corpus, engine_mode, embedder, store))  # type: ignore[arg-type]
+                self._retrievers[mode] = found
+            return found[1]
+
+    def warm_up(self, mode: SearchMode = "hybrid") -> IndicatorLibrary:
+        """Load the corpus, the embedder and the retriever of ``mode`` now (the app calls this at start)."""
+        self._retriever(self.corpus(), mode)
+        return self
 
     # ------------------------------------------------------------------ public API
     def facets(self) -> Facets:

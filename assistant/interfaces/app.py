@@ -87,7 +87,8 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
     bind = functools.partial
     form_fields: list[Any] = []
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+    # delete_cache: gradio's copies of uploads and downloads older than a day go, checked hourly
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as app:
         gr.HTML(
             f"<div class='app-title'><h1>{TITLE}</h1><p>项目支出绩效目标表：推荐可衡量的指标，标出含糊的指标值并给出改写建议。</p></div>"
         )
@@ -261,6 +262,7 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                 library_status = gr.HTML(elem_id="library-status")
                 library_rows = gr.Dataframe(
                     headers=frames.LIBRARY_COLUMNS,
+                    column_widths=["16%", "10%", "10%", "7%", "20%", "15%", "5%", "11%", "6%"],
                     interactive=False,
                     wrap=True,
                     max_height=420,

@@ -136,8 +136,24 @@ def check_uploads(files: object, max_mb: float = MAX_UPLOAD_MB, max_files: int =
     return paths
 
 
+OUTPUT_ROOT = Path(tempfile.gettempdir()) / "assistant-app"
+OUTPUT_MAX_AGE_S = 3600.0
+
+
 def _output_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="assistant-app-"))
+    """A fresh folder for one export or report; folders older than an hour are removed on the way."""
+    import shutil
+    import time
+
+    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - OUTPUT_MAX_AGE_S
+    for old in OUTPUT_ROOT.iterdir():
+        try:
+            if old.is_dir() and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
 
 
 def store_status(store_dir: str | Path | None = None) -> str:
@@ -442,7 +458,9 @@ def filter_review_rows(
     elif verdict and verdict != ALL:
         chosen = chosen[chosen["结论"] == verdict]
     if problem and problem != ALL:
-        chosen = chosen[chosen["问题"].str.split(frames.PROBLEM_SEPARATOR).apply(lambda names: problem in names)]
+        chosen = chosen[
+            chosen["问题"].str.split(frames.PROBLEM_SEPARATOR).apply(lambda names: problem in names)
+        ]
     if project and project != ALL:
         chosen = chosen[chosen["项目"] == project]
     return frames.style_verdicts(chosen[frames.REVIEW_DISPLAY_COLUMNS].reset_index(drop=True))

@@ -112,16 +112,14 @@ class Workbench:
             if self._library is None:
                 from ..engines.library import IndicatorLibrary
 
-                embedder = self.suggester.embedder()  # the suggester's (None when dense retrieval is off)
-                self._library = IndicatorLibrary(
-                    self.store, embedder=embedder if embedder is not None else False
-                )
+                # None: the default embedder, loaded on the first semantic search; False: keyword only
+                self._library = IndicatorLibrary(self.store, embedder=self._embedder())
             return self._library
 
     def warm_up(self) -> Workbench:
         """Load the corpus, indexes, ranker, reviewer and library now (the app calls this at start)."""
         self.suggester.warm_up()
-        self.library.corpus()
+        self.library.warm_up()
         return self
 
     # ------------------------------------------------------------------ operations

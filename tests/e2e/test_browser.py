@@ -211,7 +211,7 @@ def test_examples_are_one_click_away(page):
 def test_review_upload_shows_flagged_rows(page, seeds_dir):
     page.get_by_role("tab", name="审核").click()
     page.locator("#review-files input[type=file]").set_input_files(str(seeds_dir / SEED))
-    page.wait_for_timeout(1000)  # the upload finishes before the click is processed
+    page.wait_for_selector("#review-files >> text=.txt", timeout=30_000)  # uploaded
     page.locator("#review-run").click()
     _wait_text(page, "#review-status", "退回")
     rows = _rows(page, "#review-rows")
@@ -247,7 +247,7 @@ def test_corpus_tab_ingests_with_cli_messages(page, seeds_dir, tmp_path):
     copy = tmp_path / SEED
     shutil.copy(seeds_dir / SEED, copy)
     page.locator("#corpus-files input[type=file]").set_input_files(str(copy))
-    page.wait_for_timeout(1000)
+    page.wait_for_selector("#corpus-files >> text=.txt", timeout=30_000)
     page.locator("#corpus-run").click()
     _wait_text(page, "#corpus-status", "跳过", timeout=60_000)
     assert "新增 0 个项目" in page.locator("#corpus-status").inner_text()  # already in the store

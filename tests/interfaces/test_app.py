@@ -281,7 +281,7 @@ def test_ingest_reports_like_the_cli(tmp_path, seeds_dir):
 # ------------------------------------------------------------------------------------------- the Blocks
 def test_importing_the_app_loads_no_gradio_and_build_does_not_launch():
     code = (
-        "import sys; import assistant.interfaces.app, assistant.interfaces.handlers;"
+        "import sys; import assistant.interfaces.app, assistant.interfaces.handlers, assistant.interfaces.notebook;"
         "print('gradio' in sys.modules, 'torch' in sys.modules)"
     )
     out = subprocess.run(

@@ -20,7 +20,7 @@ Nothing here imports torch, faiss or gradio.
 from .config import ReviewConfig, Suppression
 from .evidence import ProjectsEvidence, RewriteEvidence
 from .lexicon import DEFECT_CODES, TABLE_CODES, WARNING_CODES
-from .reviewer import DefectModel, Reviewer, load_default_model
+from .reviewer import DefectModel, Reviewer, clear_caches, load_default_model
 
 __all__ = [
     "DEFECT_CODES",
@@ -32,5 +32,6 @@ __all__ = [
     "Reviewer",
     "RewriteEvidence",
     "Suppression",
+    "clear_caches",
     "load_default_model",
 ]

@@ -383,6 +383,31 @@ def _ordered(hits: list[Hit]) -> list[Hit]:
     return sorted(hits, key=lambda h: (h.field != "value", h.start, -h.end))
 
 
+def clear_caches() -> None:
+    """Empty every per-process cache of the review (for benchmarks that must start cold).
+
+    A :class:`Reviewer` keeps its own result caches; these are the shared ones: the value scanner,
+    the default matcher's value/name caches and the small pure-function caches.
+    """
+    from . import rewrite, rules, scan, slots, table
+
+    scan.scan.cache_clear()
+    matcher = default_matcher()
+    for cache in (matcher.facts_cache, matcher.name_cache, matcher.strong_cache):
+        cache.clear()
+    for function in (
+        rules.is_na_text,
+        rules._name_signature,
+        slots.measure_kind,
+        slots.unit_for,
+        rewrite._year_in,
+        table._norm_name,
+        table._topic_chars,
+        table._bigrams,
+    ):
+        function.cache_clear()
+
+
 def load_default_model() -> DefectModel | None:
     """The trained vagueness model shipped with the project, or None when there is none.
 

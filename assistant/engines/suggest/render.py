@@ -35,16 +35,18 @@ RATE_SLOTS = frozenset(
 
 
 def round_amount(value: float) -> float:
-    """Round an amount in 万元 to 4 significant digits (never up past a cap: callers cap after).
+    """Round an amount in 万元 *down* to 4 significant digits, so a rounded cost never exceeds the
+    budget it was scaled from.
 
     Example:
-        >>> round_amount(13.75841), round_amount(0.054321)
-        (13.76, 0.05432)
+        >>> round_amount(13.75841), round_amount(0.054321), round_amount(30.0)
+        (13.75, 0.05432, 30.0)
     """
     if value <= 0:
         return 0.0
     digits = max(0, 3 - int(math.floor(math.log10(value))))
-    return round(value, digits)
+    factor = 10.0**digits
+    return math.floor(value * factor + 1e-9) / factor
 
 
 def _canonical(parsed: ParsedValue) -> str | None:

@@ -60,7 +60,10 @@ MAX_PER_SLOT = 3
 MAX_ROWS = 15
 MAX_MENTIONS = 4  # goal counts/amounts always suggested (their best-ranked form)
 
-#: Fallbacks used only when the corpus offers nothing measurable for a required slot.
+#: Below these confidences a past project's own indicator is a worse default than the generic one
+#: (a cost of another project named "社区"; a satisfaction of someone else's users).
+GENERIC_FLOOR = {"成本": 0.3, "满意度": 0.15}
+#: Fallbacks for a required slot: when the corpus offers nothing measurable, or nothing above the floor.
 FALLBACKS: dict[str, tuple[str, str, str]] = {
     "数量": ("产出指标", "数量指标", "完成项目任务数量"),
     "质量": ("产出指标", "质量指标", "项目验收合格率"),
@@ -392,13 +395,16 @@ class Suggester:
         for group, _ in REQUIRED_GROUPS:  # every required slot first; k then keeps the best of them
             if any(slot_group(p.candidate.level2) == group for p in picks):
                 continue
+            floor = GENERIC_FLOOR.get(group, 0.0) if (group != "成本" or draft.budget_wan) else 0.0
             if not any(
-                slot_group(c.level2) == group and try_pick(c) for c in ranked if id(c) not in rejected
+                slot_group(c.level2) == group and c.confidence >= floor and try_pick(c)
+                for c in ranked
+                if id(c) not in rejected
             ):
                 fallback = self._fallback(group, draft)
-                if fallback is not None:
-                    self.score([fallback])
-                    try_pick(fallback)
+                self.score([fallback])
+                fallback.confidence = max(fallback.confidence, floor)
+                try_pick(fallback)
         for c in ranked:
             if len(picks) >= limit:
                 break
@@ -407,10 +413,10 @@ class Suggester:
             if k is None and c.confidence < EXTRA_CONFIDENCE:
                 break
             try_pick(c)
-        picks.sort(key=lambda p: (-p.candidate.score, p.candidate.name))
+        picks.sort(key=lambda p: (-p.candidate.confidence, -p.candidate.score, p.candidate.name))
         return [p.suggestion for p in picks[:limit]]
 
-    def _fallback(self, group: str, draft: ProjectDraft) -> Candidate | None:
+    def _fallback(self, group: str, draft: ProjectDraft) -> Candidate:
         level1, level2, name = FALLBACKS[group]
         if group == "成本" and draft.budget_wan is None:
             name = "成本控制率"  # no budget to write an amount against
@@ -498,6 +504,12 @@ def _render_fallback(c: Candidate, draft: ProjectDraft) -> tuple[str, Any] | Non
 
 def _evidence(c: Candidate, corpus: Corpus, draft: ProjectDraft, limit: int = 3) -> list[Evidence]:
     out: list[Evidence] = []
+    if c.template is None and c.mention is None and slot_group(c.level2) == "成本" and draft.budget_wan:
+        out.append(
+            Evidence(
+                project=draft.name, name="年度资金总额", value=f"{draft.budget_wan:g}万元", source="项目预算"
+            )
+        )
     if c.mention is not None:
         out.append(
             Evidence(project=draft.name, name=c.mention.name, value=c.mention.span[:120], source="年度目标")

@@ -17,7 +17,7 @@ from assistant.records.schema import Project, ProjectDraft
 from .candidates import Candidate
 from .corpus import COST_SLOTS, Corpus, Row
 from .ranker import FEATURES, LinearRanker, train_ranker
-from .textsim import names_match, normalise_name
+from .textsim import MATCH_THRESHOLD, names_match, normalise_name
 
 
 def eval_slot(level2: str) -> str:
@@ -25,9 +25,9 @@ def eval_slot(level2: str) -> str:
     return "成本" if level2 in COST_SLOTS else level2
 
 
-def matches(level2: str, name: str, truth: Row) -> bool:
-    """Whether a suggestion (slot, name) finds a true indicator."""
-    return eval_slot(level2) == eval_slot(truth.level2) and names_match(name, truth.name)
+def matches(level2: str, name: str, truth: Row, threshold: float = MATCH_THRESHOLD) -> bool:
+    """Whether a suggestion (slot, name) finds a true indicator (Dice ≥ ``threshold``, default 0.5)."""
+    return eval_slot(level2) == eval_slot(truth.level2) and names_match(name, truth.name, threshold)
 
 
 def draft_of(project: Project, max_goal: int = 5000, max_name: int = 200) -> ProjectDraft:

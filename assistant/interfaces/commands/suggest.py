@@ -201,7 +201,7 @@ def format_range(s: Suggestion) -> str:
     span = (
         format_number(r.low) if r.high in (None, r.low) else f"{format_number(r.low)}–{format_number(r.high)}"
     )
-    return f"历史 {r.comparator or ''}{span}{r.unit or ''}"
+    return f"范围 {r.comparator or ''}{span}{r.unit or ''}"
 
 
 def format_table(draft: ProjectDraft, suggestions: list[Suggestion]) -> str:

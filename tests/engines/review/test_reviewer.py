@@ -222,3 +222,12 @@ def test_store_backs_the_rewrites_and_is_read_lazily(tmp_path) -> None:
     assert reviewer.review_indicator(ind("数量指标", "培训人次", "≥100人次")).rewrite is None
     assert reviewer._evidence is None  # a clear value never touches the store
     assert reviewer.review_indicator(ind("服务对象满意度指标", "群众满意度", "满意")).rewrite == "≥90%"
+
+
+def test_clear_caches_gives_identical_results() -> None:
+    from assistant.engines.review import clear_caches
+
+    rows = [ind("质量指标", "合格率", v) for v in ("≥95%", "明显", "≥9090%及以上", "及时")]
+    before = [Reviewer().review_indicator(i) for i in rows]
+    clear_caches()
+    assert [Reviewer().review_indicator(i) for i in rows] == before

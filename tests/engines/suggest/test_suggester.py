@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from assistant.engines.suggest.adapt import to_wan
 from assistant.engines.suggest.corpus import REQUIRED_GROUPS, Corpus, slot_group
 from assistant.engines.suggest.ranker import FEATURES, LinearRanker
 from assistant.engines.suggest.retrieval import BigramBM25Retriever, EmbeddingRetriever
@@ -12,6 +15,7 @@ from assistant.engines.suggest.suggester import Suggester, validate_draft
 from assistant.engines.suggest.textsim import dice
 from assistant.errors import InputError, StoreError
 from assistant.records.schema import ProjectDraft
+from assistant.records.values import parse_value
 
 from .fakes import KeywordEmbedder, StrictReviewer, training_projects
 
@@ -60,18 +64,20 @@ def test_no_vague_value_and_every_value_reviewed(corpus):
     assert effect and all(s.value.endswith("%") for s in effect)
 
 
-def test_costs_never_above_budget(corpus):
-    for budget in (0.5, 3, 40, 1000):
-        rows = make(corpus).suggest(
-            ProjectDraft("社区工作站经费", goal="食堂运转，花费80万元", budget_wan=budget)
-        )
-        costs = [s for s in rows if slot_group(s.level2) == "成本"]
-        assert costs
-        for s in costs:
-            if s.range is not None and s.range.unit == "万元":
-                assert s.range.high <= budget + 1e-9 and s.range.low <= budget + 1e-9
-            if s.value.endswith("万元"):
-                assert float(s.value.strip("≤<=万元")) <= budget + 1e-9
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(budget=st.floats(min_value=0.01, max_value=5000, allow_nan=False), spend=st.integers(1, 900))
+def test_costs_never_above_budget(corpus, budget, spend):
+    goal = f"食堂运转，花费{spend}万元，每人每天补助{spend * 10}元"
+    rows = make(corpus).suggest(ProjectDraft("社区工作站经费", goal=goal, budget_wan=budget))
+    costs = [s for s in rows if slot_group(s.level2) == "成本"]
+    assert costs
+    for s in costs:
+        parsed = parse_value(s.value)
+        amount = to_wan(parsed.high if parsed.high is not None else parsed.low, parsed.unit)
+        if amount is not None:
+            assert amount <= budget + 1e-9, (s.name, s.value, budget)
+        if s.range is not None and to_wan(1.0, s.range.unit) is not None:
+            assert to_wan(s.range.high, s.range.unit) <= budget + 1e-9
 
 
 def test_costs_scale_with_the_budget(corpus):
