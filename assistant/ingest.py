@@ -2,6 +2,8 @@
 
 A file that cannot be read is reported (with the reason) and the others are still ingested; each
 file's projects are stored in one transaction, so a crash or kill never leaves a file half-stored.
+After a run that changed the store, :func:`refresh_indexes` brings the persisted retrieval indexes
+up to date (``assistant ingest`` calls it) so that the first search or suggestion is fast.
 
 Example:
     >>> import tempfile
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .documents import read_document, supported_suffixes
+from .documents import LEGACY_SUFFIXES, read_document, supported_suffixes, unsupported_reason
 from .errors import IngestError, IngestWarning
 from .records.schema import Project
 from .store.database import Store
@@ -95,7 +98,9 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path | IngestError]:
     """Expand folders (recursively, sorted) into supported files; keep named files as given.
 
     A named file of an unsupported type is kept so that reading it reports why; a folder with no
-    supported file becomes an :class:`IngestError` in place.
+    supported file becomes an :class:`IngestError` in place. Inside a folder, other files are
+    skipped silently, except old Office/WPS tables and documents (.xls, .doc …): those are clearly
+    meant to be read, so each becomes an :class:`IngestError` saying how to convert it.
     """
     suffixes = supported_suffixes()
     out: list[Path | IngestError] = []
@@ -105,13 +110,21 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path | IngestError]:
             out.append(IngestError(str(path), "文件或文件夹不存在"))
         elif path.is_dir():
             found = sorted(
-                (p for p in path.rglob("*") if p.is_file() and _is_candidate(p, suffixes)),
+                (
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and _is_candidate(p, (*suffixes, *LEGACY_SUFFIXES))
+                ),
                 key=lambda p: p.as_posix(),
             )
-            if not found:
+            readable = [p for p in found if p.suffix.lower() in suffixes]
+            if not readable:
                 allowed = "、".join(suffixes)
                 out.append(IngestError(str(path), f"文件夹中没有可导入的文件（支持：{allowed}）"))
-            out.extend(found)
+            out.extend(
+                p if p.suffix.lower() in suffixes else IngestError(str(p), unsupported_reason(p.suffix))
+                for p in found
+            )
         else:
             out.append(path)
     return out
@@ -204,3 +217,62 @@ def ingest_paths(
     finally:
         bar.close()
     return IngestReport(files=tuple(outcomes))
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRefresh:
+    """What :func:`refresh_indexes` did: seconds per index (``bm25-projects`` …) or why it stopped.
+
+    ``dense`` is False when the dense indexes were left to be built lazily on first use.
+    """
+
+    seconds: dict[str, float]
+    dense: bool
+    error: str | None = None
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+def refresh_indexes(store: Store, *, dense: bool = True) -> IndexRefresh:
+    """Bring the store's persisted indexes (``<store>/index/``) up to date after an ingest.
+
+    BM25 over projects and indicators is always refreshed (rebuilt from the snapshot: about a
+    second for a few hundred projects, most of it loading jieba). The dense indexes are refreshed
+    incrementally (only new texts are embedded) when ``dense`` is true *and* the default model is
+    already built and runs on numpy alone, so ingest never imports torch nor builds a model; else
+    they stay lazy and are built on the first semantic search. Never raises: an index that cannot
+    be written is reported in :attr:`IndexRefresh.error` (the store itself is already committed).
+    """
+    from .store.indexes import IndexSet
+
+    embedder = _numpy_default_embedder() if dense else None
+    index_set = IndexSet.for_store(store, embedder)
+    modes: tuple[str, ...] = ("bm25", "dense") if embedder is not None else ("bm25",)
+    start = time.perf_counter()
+    try:
+        index_set.warm_up(modes)  # type: ignore[arg-type]
+    except Exception as exc:  # an index is a cache: failing to refresh it must not fail the ingest
+        log.debug("index refresh failed for %s", store.directory, exc_info=True)
+        detail = str(exc).replace("\n", " ").strip()[:200]
+        return IndexRefresh(dict(index_set.timings), embedder is not None, f"{type(exc).__name__}: {detail}")
+    timings = dict(index_set.timings) or {"all": time.perf_counter() - start}
+    return IndexRefresh(timings, embedder is not None)
+
+
+def _numpy_default_embedder() -> object | None:
+    """The default embedder if it is already built and static (numpy only), else None."""
+    try:
+        from .embedding.build import default_model_dir, is_valid_static_model
+
+        if not is_valid_static_model(default_model_dir()):
+            return None
+        from .embedding import load_embedder
+        from .embedding.loader import StaticEmbedder
+
+        embedder = load_embedder()
+    except Exception:  # no model, or a broken one: dense stays lazy
+        log.debug("default embedder unavailable for the dense index refresh", exc_info=True)
+        return None
+    return embedder if isinstance(embedder, StaticEmbedder) else None

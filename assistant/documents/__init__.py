@@ -29,8 +29,21 @@ READERS: dict[str, str] = {
 }
 
 
+# Older binary Office/WPS formats people still have: not read, but named with the way out.
+LEGACY_SUFFIXES: dict[str, str] = {".xls": ".xlsx", ".et": ".xlsx", ".doc": ".docx", ".wps": ".docx"}
+
+
 def supported_suffixes() -> tuple[str, ...]:
     return tuple(READERS)
+
+
+def unsupported_reason(suffix: str) -> str:
+    """Why a file type is not read, with the fix for the legacy Office formats (.xls → .xlsx …)."""
+    suffix = suffix.lower()
+    allowed = "、".join(READERS)
+    if suffix in LEGACY_SUFFIXES:
+        return f"不支持旧版 '{suffix}' 格式；请在 Excel/WPS 中另存为 {LEGACY_SUFFIXES[suffix]} 后重试"
+    return f"不支持的文件类型 '{suffix or '无扩展名'}'（支持：{allowed}）"
 
 
 def read_document(path: str | Path) -> list[Project]:
@@ -44,8 +57,7 @@ def read_document(path: str | Path) -> list[Project]:
         raise IngestError(path.name, "文件不存在或不是普通文件")
     suffix = path.suffix.lower()
     if suffix not in READERS:
-        allowed = "、".join(READERS)
-        raise IngestError(path.name, f"不支持的文件类型 '{suffix or '无扩展名'}'（支持：{allowed}）")
+        raise IngestError(path.name, unsupported_reason(suffix))
     size = path.stat().st_size
     if size == 0:
         raise IngestError(path.name, "文件为空")

@@ -256,7 +256,7 @@ def no_table_error(file: str, what: str) -> IngestError:
     """The error for a document in which no indicator table was found."""
     return IngestError(
         file,
-        f"没有可识别的绩效指标表（no 绩效指标 table）：{what}中没有同时含“三级指标”和“指标值/目标值”的表头",
+        f"没有可识别的绩效指标表：{what}中没有同时含“三级指标”和“指标值/目标值”的表头",
     )
 
 

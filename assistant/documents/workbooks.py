@@ -77,7 +77,7 @@ def read_workbook(path: str | Path) -> list[Project]:
     if not projects:
         reasons = "；".join(f"工作表“{title}”：{reason}" for title, reason in skipped) or "工作簿没有工作表"
         only = skipped[0][0] if len(skipped) == 1 else None
-        raise IngestError(path.name, f"没有可识别的绩效指标表（no 绩效指标 table）：{reasons}", sheet=only)
+        raise IngestError(path.name, f"没有可识别的绩效指标表：{reasons}", sheet=only)
     _report(path.name, projects, skipped, empty_tables, yuan_budgets)
     return projects
 

@@ -527,6 +527,93 @@ def format_report(
     return "\n".join(lines)
 
 
+# ---- rewrites -------------------------------------------------------------------------------------
+
+# Plausible fillings for the placeholders, to check that a rewrite is measurable once filled in.
+_FILL = {
+    "目标值": "90",
+    "基期值": "80",
+    "年份": "2023",
+    "月份": "12",
+    "天数": "5",
+    "单位": "个",
+    "量化口径": "覆盖率",
+}
+_PLACEHOLDER = re.compile(r"【待填：([^】]*)】")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteCheck:
+    """How the rewrites of the gold defects hold up (rules-only reviewer, so no store evidence)."""
+
+    defects: int  # gold defects (vague ∪ malformed)
+    rewritten: int  # of those, with a rewrite
+    measurable: int  # rewrite re-reviewed as clear once its placeholders are filled
+    placeholders: int  # rewrites that keep at least one 【待填：…】
+    invented: tuple[str, ...]  # rewrites with a number found neither in the value nor the project
+
+    def lines(self) -> list[str]:
+        r = max(self.rewritten, 1)
+        return [
+            f"改写自检（规则，无存储证据）：{self.defects} 条缺陷中 {self.rewritten} 条给出改写；"
+            f"填入占位后复审为可衡量 {self.measurable}/{self.rewritten}（{self.measurable / r:.1%}）；"
+            f"保留占位 {self.placeholders} 条；无出处的数字 {len(self.invented)} 条"
+        ] + [f"    无出处：{x}" for x in self.invented[:10]]
+
+
+def _sources(item: EvalItem) -> set[float]:
+    texts = [item.indicator.value]
+    project = item.project
+    if project is not None:
+        texts += [project.name, project.goal or ""]
+    found = [n for t in texts for n in _NUMBER.findall(t)]
+    numbers = {float(n) for n in found}
+    # ≥9090% is a doubled 90: its half is the value's own number, not an invented one
+    numbers |= {
+        float(n[: len(n) // 2]) for n in found if len(n) % 2 == 0 and n[: len(n) // 2] == n[len(n) // 2 :]
+    }
+    if project is not None:
+        numbers |= {float(x) for x in (project.budget_wan, project.year) if x is not None}
+    return numbers | {n * 1e4 for n in numbers} | {n / 1e4 for n in numbers}
+
+
+def rewrite_check(items: Sequence[EvalItem], reviewer: object) -> RewriteCheck:
+    """Re-review every gold defect's rewrite with its placeholders filled, and look for invented numbers.
+
+    A number in a rewrite must come from the value itself (a repaired form), the project's own text
+    (name, goal, budget, year) or a year-end month (年底 → 12月); the rules-only reviewer has no
+    store, so anything else would be invented.
+    """
+    defects = [i for i in items if i.gold.is_defect]
+    rewritten = measurable = placeholders = 0
+    invented: list[str] = []
+    for item in defects:
+        review = reviewer.review_indicator(item.indicator, item.project)  # type: ignore[attr-defined]
+        text = review.rewrite
+        if not text:
+            continue
+        rewritten += 1
+        placeholders += bool(_PLACEHOLDER.search(text))
+        filled = _PLACEHOLDER.sub(lambda m: _FILL.get(m.group(1), "1"), text)
+        ind = item.indicator
+        again = reviewer.review_indicator(  # type: ignore[attr-defined]
+            make_indicator(ind.level1, ind.level2, ind.name, filled), item.project
+        )
+        measurable += again.label == "clear"
+        known = _sources(item)
+        bare = _PLACEHOLDER.sub("", text)
+        for n in _NUMBER.findall(bare):
+            x = float(n)
+            if x in known or any(abs(x - k) < 1e-9 for k in known):
+                continue
+            if x == 12 and re.search(r"年底|年末|年度|全年|\d月", ind.value):
+                continue
+            invented.append(f"{ind.name}｜{ind.value}｜→ {text}")
+            break
+    return RewriteCheck(len(defects), rewritten, measurable, placeholders, tuple(invented))
+
+
 # ---- the whole evaluation -------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -679,4 +766,5 @@ def evaluate_review(
             )
             systems.append(model_system("model only, value-disjoint training", disjoint.__getitem__))
     results = [score_system(system, items) for system in systems]
+    notes.extend(rewrite_check(items, rules_only).lines())
     return ReviewEvaluation(items, results, notes)

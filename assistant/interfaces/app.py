@@ -61,6 +61,7 @@ CSS = """
 .status { padding: 6px 10px; border-radius: 6px; margin: 4px 0; background: #f4f6f8; }
 .status.error { background: #fdecee; color: #8a1c24; }
 .status.ok { background: #e9f6ec; color: #1d5e2c; }
+.status.warn { background: #fff6e0; color: #7a5200; }
 .status.info { background: #eef3fb; color: #1f3b66; }
 .muted { color: #777; }
 table.evidence { border-collapse: collapse; width: 100%; font-size: 0.92em; }
@@ -110,8 +111,21 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                             elem_id="draft-goal",
                         )
                         with gr.Row():
-                            budget = gr.Number(label="资金（万元）", minimum=0, elem_id="draft-budget")
-                            year = gr.Number(label="年度", precision=0, elem_id="draft-year")
+                            # text boxes, not gr.Number: an empty number box shows and sends 0
+                            budget = gr.Textbox(
+                                label="资金（万元）",
+                                placeholder="如：12（可不填）",
+                                lines=1,
+                                max_lines=1,
+                                elem_id="draft-budget",
+                            )
+                            year = gr.Textbox(
+                                label="年度",
+                                placeholder="如：2024",
+                                lines=1,
+                                max_lines=1,
+                                elem_id="draft-year",
+                            )
                         department = gr.Textbox(
                             label="部门", placeholder="如：区委组织部", elem_id="draft-department"
                         )

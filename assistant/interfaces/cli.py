@@ -68,8 +68,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    root = logging.getLogger()
+    existing = list(root.handlers)
     logging.basicConfig(level=level, stream=sys.stderr, format="assistant: %(levelname)s: %(message)s")
-    logging.getLogger().setLevel(level)
+    root.setLevel(level)
+    # Some libraries set their own logger to DEBUG (bm25s: "Building index from IDs objects"; jieba:
+    # "Building prefix dict …"); a record from them skips the root level and reaches every root
+    # handler, so our stderr handler filters by the chosen level itself.
+    for handler in root.handlers:
+        if handler not in existing:
+            handler.setLevel(level)
     # Library warnings (openpyxl styles, …) would add stray multi-line output to stderr.
     logging.captureWarnings(True)
     logging.getLogger("py.warnings").setLevel(logging.WARNING if verbosity > 0 else logging.ERROR)

@@ -7,7 +7,7 @@ piece of user or document text that goes into HTML passes through :func:`esc`.
 Example:
     >>> from assistant.records.schema import ValueRange
     >>> format_range(ValueRange("≥", 90.0, 95.0, "%")), format_range(ValueRange("=", 4.0, 4.0, "期"))
-    ('≥90–95%', '=4期')
+    ('≥90–95%', '4期')
     >>> esc("<b>培训</b>")
     '&lt;b&gt;培训&lt;/b&gt;'
 """
@@ -77,12 +77,29 @@ def _number(value: float | None) -> str:
 
 
 def format_range(value_range: ValueRange | None) -> str:
-    """A suggestion's past-value range as text (``≥90–95%``; one number when low equals high)."""
+    """A suggestion's past-value range as text (``≥90–95%``; one number when low equals high).
+
+    An ``=`` comparator is not printed: the tables people fill in write ``4期``, never ``=4期``.
+    """
     if value_range is None or value_range.low is None:
         return ""
     low, high = value_range.low, value_range.high
     number = _number(low) if high is None or high == low else f"{_number(low)}–{_number(high)}"
-    return f"{value_range.comparator or ''}{number}{value_range.unit or ''}"
+    comparator = "" if value_range.comparator in (None, "=", "＝") else value_range.comparator
+    return f"{comparator}{number}{value_range.unit or ''}"
+
+
+def display_value(value: object) -> str:
+    """A suggested 指标值 as a person writes it: a leading ``=`` before a number is dropped.
+
+    Example:
+        >>> display_value("=100%"), display_value("≥95%"), display_value("＝4期")
+        ('100%', '≥95%', '4期')
+    """
+    text = "" if value is None else str(value).strip()
+    if text[:1] in ("=", "＝") and text[1:2].isdigit():
+        return text[1:]
+    return text
 
 
 def review_summary(review: IndicatorReview | None) -> str:
@@ -119,7 +136,7 @@ def suggestions_frame(suggestions: Sequence[Suggestion]) -> pd.DataFrame:
             s.level1,
             s.level2,
             s.name,
-            s.value,
+            display_value(s.value),
             format_range(s.range),
             round(float(s.confidence), 2),
             review_summary(s.review),
@@ -134,7 +151,7 @@ def evidence_html(suggestion: Suggestion | None) -> str:
     if suggestion is None:
         return "<p class='muted'>在表格中点选一行，查看该指标的依据（历史项目、指标和取值）。</p>"
     head = (
-        f"<p><b>{esc(suggestion.level2)} · {esc(suggestion.name)}</b>：建议值 <b>{esc(suggestion.value)}</b>"
+        f"<p><b>{esc(suggestion.level2)} · {esc(suggestion.name)}</b>：建议值 <b>{esc(display_value(suggestion.value))}</b>"
         + (f"，历史范围 {esc(format_range(suggestion.range))}" if suggestion.range else "")
         + f"，置信度 {suggestion.confidence:.2f}</p>"
     )
@@ -373,10 +390,21 @@ def ingest_lines(outcome: FileOutcome) -> list[str]:
     """What ``assistant ingest`` prints for one file (warnings, then the error), without its prefix."""
     from .commands.common import one_line
 
-    lines = [f"警告：{one_line(w)}" for w in outcome.warnings]
+    lines = [f"警告：{_warning_text(w)}" for w in outcome.warnings]
     if outcome.error is not None:
         lines.append(f"错误：{one_line(outcome.error)}")
     return lines
+
+
+def _warning_text(warning: object) -> str:
+    """An ingest warning without its file name (the app shows the file beside it already)."""
+    from .commands.common import one_line
+
+    reason = getattr(warning, "reason", None)
+    if not reason:
+        return one_line(warning)
+    sheet = getattr(warning, "sheet", None)
+    return one_line(f"工作表“{sheet}”：{reason}" if sheet else reason)
 
 
 def ingest_frame(report: IngestReport) -> pd.DataFrame:

@@ -35,27 +35,27 @@ SEARCH_MODES = {"混合（语义＋关键词）": "hybrid", "关键词": "keywor
 ALL = "全部"
 NEEDS_WORK = "需修改（退回＋提醒）"
 
-#: Example projects one click away in 起草 (name, goal, budget 万元, year, department).
+#: Example projects one click away in 起草 (name, goal, budget 万元, year, department), as the form's text.
 EXAMPLES: list[list[Any]] = [
     [
         "党员教育培训经费",
         "全年举办党员教育培训班4期，培训党员400人次，参训党员考核合格率100%，提升党员队伍素质。",
-        12.0,
-        2024,
+        "12",
+        "2024",
         "区委组织部",
     ],
     [
         "社区工作站管理经费",
         "保障社区工作站日常运行，完成物业评估、档案整理和设施维护，及时解决居民反映的问题。",
-        300.0,
-        2024,
+        "300",
+        "2024",
         "街道办事处",
     ],
     [
         "困难党员、老党员关爱帮扶",
         "走访慰问困难党员、老党员200人次，发放帮扶资金，帮扶对象覆盖率100%。",
-        20.0,
-        2024,
+        "20",
+        "2024",
         "区委组织部",
     ],
 ]
@@ -64,8 +64,30 @@ EXAMPLE_LABELS = ["党员教育培训（12 万元）", "社区工作站管理（
 
 # ---------------------------------------------------------------------------------------- helpers
 def message_html(message: object, kind: str = "error") -> str:
-    """A status line (error / info / ok), escaped; the CSS colours it by kind."""
+    """A status line (error / warn / info / ok), escaped; the CSS colours it by kind."""
     return f"<div class='status {esc(kind)}'>{esc(message)}</div>"
+
+
+#: The suggest engine words its errors for the command line; the form shows its own field names.
+_FORM_FIELDS = {
+    "--name": "“项目名称”",
+    "--goal": "“年度目标”",
+    "--budget": "“资金（万元）”",
+    "--year": "“年度”",
+}
+
+
+def form_message(error: object) -> str:
+    """An engine error as the 起草 form says it: CLI option names become the form's field names.
+
+    Example:
+        >>> form_message("预算无效：0 万元；--budget 需要大于 0 的金额（万元）")
+        '预算无效：0 万元；“资金（万元）”需要大于 0 的金额（万元）'
+    """
+    text = str(error)
+    for option, field in _FORM_FIELDS.items():
+        text = text.replace(f"{option} ", field).replace(option, field)
+    return text
 
 
 def _text(value: object) -> str:
@@ -104,12 +126,17 @@ def parse_budget(value: object) -> float | None:
 
 
 def make_draft(name: object, goal: object, budget: object, year: object, department: object) -> ProjectDraft:
-    """The form fields as a :class:`ProjectDraft` (values checked by the suggest engine)."""
+    """The form fields as a :class:`ProjectDraft` (values checked by the suggest engine).
+
+    Gradio's number box sends 0 for an empty field, so 0 资金 or 0 年度 means "not given".
+    """
+    budget_wan = parse_budget(budget)
+    year_number = parse_year(year)
     return ProjectDraft(
         name=_text(name),
         goal=_text(goal) or None,
-        budget_wan=parse_budget(budget),
-        year=parse_year(year),
+        budget_wan=None if budget_wan == 0 else budget_wan,
+        year=None if year_number == 0 else year_number,
         department=_text(department) or None,
     )
 
@@ -192,7 +219,7 @@ def draft_table(
         draft = make_draft(name, goal, budget, year, department)
         suggestions = frames.grouped_suggestions(workbench_for(store_dir).suggest(draft))
     except AssistantError as error:
-        return DraftView(message_html(error), empty, [])
+        return DraftView(message_html(form_message(error)), empty, [])
     if not suggestions:
         return DraftView(
             message_html("语料库中没有可参考的历史指标，无法生成；请先在“语料”页导入往年的绩效目标表"),
@@ -572,5 +599,8 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
     kind = "error" if report.failed else "ok"
     html = "".join(message_html(line, kind if i == 0 else "info") for i, line in enumerate(lines))
     for outcome in report.files:
-        html += "".join(message_html(f"{outcome.path.name}：{line}") for line in frames.ingest_lines(outcome))
+        html += "".join(
+            message_html(f"{outcome.path.name}：{line}", "error" if line.startswith("错误") else "warn")
+            for line in frames.ingest_lines(outcome)
+        )
     return html, frames.ingest_frame(report)

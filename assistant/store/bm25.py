@@ -14,8 +14,10 @@ written by bm25s (``*.npy``, ``vocab.index.json``, ``params.index.json``) plus o
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +25,18 @@ from ..errors import StoreError
 from ..text.tokenizer import Tokenizer
 
 DOC_IDS_FILE = "doc_ids.json"
+
+
+def _bm25s() -> Any:
+    """Import bm25s lazily; its logger sets itself to DEBUG on import, so hand it back to the root's level.
+
+    Without this every index build prints ``assistant: DEBUG: Building index from IDs objects`` on
+    the CLI's stderr (the contract allows only error/warning lines there).
+    """
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
 
 
 def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -87,7 +101,7 @@ class BM25Retriever:
         retriever = cls(tokenizer, list(doc_ids), None, k1, b)
         if not texts:
             return retriever
-        import bm25s
+        bm25s = _bm25s()
         from bm25s.tokenization import Tokenized
 
         vocab: dict[str, int] = {}
@@ -133,9 +147,7 @@ class BM25Retriever:
             doc_ids = json.loads((directory / DOC_IDS_FILE).read_text(encoding="utf-8"))
             engine = None
             if (directory / "params.index.json").is_file():
-                import bm25s
-
-                engine = bm25s.BM25.load(str(directory), show_progress=False)
+                engine = _bm25s().BM25.load(str(directory), show_progress=False)
         except (OSError, ValueError, KeyError) as error:
             raise StoreError(
                 f"BM25 索引 {directory} 无法读取（{error}）；删除该文件夹后会自动重建"

@@ -19,7 +19,11 @@ Tables:
 
 Deduplication (so re-ingesting a document adds nothing):
     1. A project whose content id already exists is skipped (same file, same table → same id).
-    2. A project read again from the same place — same ``(source, location, name, code, year)`` —
+    2. A renamed copy of a stored document (``表 (1).xlsx`` downloaded twice) is skipped too: a
+       project whose every field and row (their locations included) equals a stored project's, under
+       another file name, adds nothing (the first file stays its provenance). Bare projects (a name
+       and nothing else: no rows, code, budget or goal) are not matched this way.
+    3. A project read again from the same place — same ``(source, location, name, code, year)`` —
        with a different content id (the file was corrected, or a reader improved) *replaces* the
        copy stored by an earlier call, so the corpus does not hold two versions of one table. Two
        projects of the same call never replace each other, and nothing else is ever deleted.
@@ -83,6 +87,8 @@ _REBUILD_HINT = (
 INDICATOR_FIELDS = ("level1", "level2", "name", "value", "explain", "period_value", "location", "parsed_id")
 PARSED_FIELDS = ("kind", "comparator", "low", "high", "unit", "flags")
 
+_NAME_INDEX = "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)"  # renamed-copy lookup
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS projects (
@@ -101,6 +107,7 @@ _SCHEMA = (
         indicators TEXT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS projects_place ON projects (source, location, name)",
+    _NAME_INDEX,
     """CREATE TABLE IF NOT EXISTS parsed_values (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -502,6 +509,7 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
     stamp = _now()
     seen: set[str] = set()
     parsed_ids = _ParsedIds(con)
+    con.execute(_NAME_INDEX)  # stores created before the index get it here (a no-op afterwards)
     for chunk in _chunks(projects, _CHUNK):
         ids = [p.id for p in chunk]
         marks = ",".join("?" * len(ids))
@@ -513,6 +521,10 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
                 skipped += 1
                 continue
             seen.add(pid)
+            packed = _pack_indicators(project.indicators, parsed_ids)
+            if _has_content(project) and _is_renamed_copy(con, project, packed):
+                skipped += 1
+                continue
             for (old_seq,) in con.execute(
                 "SELECT seq FROM projects WHERE source = ? AND location = ? AND name = ? "
                 "AND code IS ? AND year IS ? AND seq < ?",
@@ -533,7 +545,7 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
                     project.location,
                     stamp,
                     len(project.indicators),
-                    _pack_indicators(project.indicators, parsed_ids),
+                    packed,
                 )
             )
             next_seq += 1
@@ -544,6 +556,30 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
         marks = ",".join("?" * 13)
         con.executemany(f"INSERT INTO projects ({_PROJECT_COLUMNS}) VALUES ({marks})", project_rows)
     return AddResult(added=added, skipped=skipped, replaced=replaced)
+
+
+def _has_content(project: Project) -> bool:
+    return bool(project.indicators or project.code or project.goal or project.budget_wan is not None)
+
+
+def _is_renamed_copy(con: sqlite3.Connection, project: Project, packed: str) -> bool:
+    """Whether a project from another file already holds exactly this content (module docstring, 2)."""
+    row = con.execute(
+        "SELECT 1 FROM projects WHERE name = ? AND code IS ? AND year IS ? AND budget_wan IS ? "
+        "AND goal IS ? AND department IS ? AND location = ? AND source != ? AND indicators = ? LIMIT 1",
+        (
+            project.name,
+            project.code,
+            project.year,
+            _finite(project.budget_wan),
+            project.goal,
+            project.department,
+            project.location,
+            project.source,
+            packed,
+        ),
+    ).fetchone()
+    return row is not None
 
 
 def _finite(number: float | None) -> float | None:

@@ -92,7 +92,7 @@ def test_docx_without_indicator_table_is_refused(tmp_path: Path) -> None:
     fill(document.add_table(rows=1, cols=2), [["姓名", "职务"]], [])
     path = tmp_path / "纪要.docx"
     document.save(path)
-    with pytest.raises(IngestError, match="no 绩效指标 table"):
+    with pytest.raises(IngestError, match="没有可识别的绩效指标表"):
         read_docx(path)
 
 

@@ -78,7 +78,7 @@ def test_page_without_indicator_table_is_refused(tmp_path: Path) -> None:
         tmp_path / "新闻.html",
         "<html><body><p>会议召开</p><table><tr><td>姓名</td></tr></table></body></html>",
     )
-    with pytest.raises(IngestError, match="no 绩效指标 table") as raised:
+    with pytest.raises(IngestError, match="没有可识别的绩效指标表") as raised:
         read_html(path)
     assert raised.value.file == "新闻.html"
 

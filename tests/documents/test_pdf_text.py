@@ -93,7 +93,7 @@ def test_continuation_without_repeated_header_and_a_second_project(tmp_path: Pat
 
 def test_pdf_without_table_is_refused(tmp_path: Path) -> None:
     path = build(tmp_path / "通知.pdf", [Paragraph("关于开展绩效自评工作的通知", TEXT)])
-    with pytest.raises(IngestError, match="no 绩效指标 table"):
+    with pytest.raises(IngestError, match="没有可识别的绩效指标表"):
         read_pdf(path)
 
 

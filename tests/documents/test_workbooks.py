@@ -192,7 +192,7 @@ def test_workbook_without_indicator_table_names_each_sheet(tmp_path: Path) -> No
     book.active.append(["编码", "审核对象", "正则表达式"])
     book.active.append([0, "三级指标", ".{15,}"])
     book.active.append([1, "指标值", "^$"])
-    with pytest.raises(IngestError, match="no 绩效指标 table") as raised:
+    with pytest.raises(IngestError, match="没有可识别的绩效指标表") as raised:
         read_workbook(save(book, tmp_path / "规则.xlsx"))
     assert raised.value.sheet == "审核口径"
     assert raised.value.file == "规则.xlsx"
@@ -270,5 +270,5 @@ def test_songgang_known_project(songgang_projects: dict[str, list]) -> None:
 
 
 def test_songgang_rule_sheet_is_refused(songgang_dir: Path) -> None:
-    with pytest.raises(IngestError, match="no 绩效指标 table"):
+    with pytest.raises(IngestError, match="没有可识别的绩效指标表"):
         read_workbook(songgang_dir / "审核口径模板.xlsx")

@@ -21,6 +21,7 @@ from assistant.evaluation.review_eval import (
     join_labels,
     load_labels,
     match_spans,
+    rewrite_check,
     span_score,
     spans_match,
     value_hash,
@@ -49,6 +50,37 @@ def _item(label: str, value: str = "x", reasons: tuple[tuple[str, int, int], ...
 
 
 # ---- metrics --------------------------------------------------------------------------------------
+
+
+class _FixedRewrites:
+    """A reviewer stub: fixed rewrites by value; a filled rewrite is clear when it holds a digit and %."""
+
+    def __init__(self, rewrites: dict[str, str | None]):
+        self.rewrites = rewrites
+
+    def review_indicator(self, indicator, project=None):
+        from assistant.records.schema import IndicatorReview
+
+        if indicator.value in self.rewrites:
+            return IndicatorReview(indicator, "vague", 30, "block", (), self.rewrites[indicator.value])
+        clear = any(c.isdigit() for c in indicator.value) and "%" in indicator.value
+        return IndicatorReview(indicator, "clear" if clear else "vague", 100 if clear else 30, "ok")
+
+
+def test_rewrite_check_counts_measurable_placeholders_and_invented_numbers() -> None:
+    items = [
+        _item("vague", "良好"),
+        _item("malformed", "≥9090%"),
+        _item("vague", "明显"),
+        _item("clear", "≥95%"),
+    ]
+    reviewer = _FixedRewrites({"良好": "≥【待填：目标值】%", "≥9090%": "≥90%", "明显": "≥87%"})
+    check = rewrite_check(items, reviewer)
+    assert (check.defects, check.rewritten, check.measurable, check.placeholders) == (3, 3, 3, 1)
+    assert check.invented == (
+        "名称｜明显｜→ ≥87%",
+    )  # 90 is the doubled value's own number; 87 is from nowhere
+    assert "无出处的数字 1 条" in check.lines()[0]
 
 
 def test_defect_precision_recall_f1_exact() -> None:

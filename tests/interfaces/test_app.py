@@ -6,6 +6,7 @@ keyword retrieval only (no embedder), which keeps the tests fast and determinist
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -78,7 +79,11 @@ def test_draft_with_bad_input_gives_one_clear_line(store_dir):
     status, *_ = app.draft_table("培训", year="2024.5", store_dir=store_dir)
     assert "年度无效" in status
     status, *_ = app.draft_table("培训", budget=-3, store_dir=store_dir)
-    assert "预算无效" in status
+    assert "预算无效" in status and "--budget" not in status and "“资金（万元）”" in status
+    # gradio's number box sends 0 when left empty: that is "not given", not an error
+    status, table, _ = app.draft_table("党员教育培训经费", budget=0, year=0, store_dir=store_dir)
+    assert "status ok" in status and not table.empty
+    assert not table["指标值"].str.startswith("=").any() and not table["范围"].str.startswith("=").any()
 
 
 def test_editing_a_value_rereviews_it_with_spans_and_rewrite(draft, store_dir):
@@ -271,6 +276,16 @@ def test_ingest_reports_like_the_cli(tmp_path, seeds_dir):
     ]
     again, table = app.ingest_documents([str(source)], store_dir=folder)
     assert "新增 0 个项目" in again and table["状态"].tolist() == ["已存在"]
+    xlsx = tmp_path / "元填报.xlsx"  # a budget in 元 under a 万元 label: a warning, named once, in amber
+    from assistant.exports import write_declaration_xlsx
+
+    project = Store.open(folder).projects()[0]
+    write_declaration_xlsx([dataclasses.replace(project, budget_wan=1_500_000.0)], xlsx)
+    warned, table = app.ingest_documents([str(xlsx)], store_dir=folder)
+    warning_lines = [line for line in warned.split("</div>") if "警告" in line]
+    assert warning_lines and all("status warn" in line for line in warning_lines), warned
+    assert all(line.count("元填报.xlsx") == 1 for line in warning_lines), warned
+    assert "元填报.xlsx" not in table["说明"].iloc[0]
     empty = tmp_path / "空.csv"
     empty.write_bytes(b"")
     failed, table = app.ingest_documents([str(empty)], store_dir=folder)

@@ -267,3 +267,89 @@ def test_a_real_csv_round_trips_through_the_store(tmp_path: Path, capsys) -> Non
     assert [p.to_dict() for p in stored] == [line]  # the store gives back exactly what was read
     code, out, _ = run_cli(capsys, "ingest", table, "--store", store_dir)
     assert code == 0 and "新增 0 个项目，跳过 1 个已有项目" in out[0]
+
+
+def _index_table(tmp_path: Path) -> Path:
+    table = tmp_path / "表.csv"
+    table.write_text(
+        "项目名称,一级指标,二级指标,三级指标,指标值\n"
+        "党员培训,产出指标,数量指标,培训人次,≥100人次\n"
+        "党员培训,满意度指标,服务对象满意度指标,参训满意度,≥90%\n"
+        "社区饭堂,产出指标,数量指标,用餐人次,≥5000人次\n",
+        encoding="utf-8",
+    )
+    return table
+
+
+def test_ingest_refreshes_the_persisted_indexes_for_the_new_state(tmp_path: Path, capsys) -> None:
+    """After an ingest the BM25 indexes on disk match the store's revision (no rebuild on first search)."""
+    pytest.importorskip("assistant.documents.tables")
+    from assistant.store.indexes import INDEX_DIR, read_manifest
+
+    store_dir = tmp_path / "store"
+    code, out, err = run_cli(capsys, "ingest", _index_table(tmp_path), "--store", store_dir)
+    assert (code, err) == (0, [])
+    assert out[-1].startswith("已更新") and "秒" in out[-1]
+    store = Store.open(store_dir)
+    for corpus in ("projects", "indicators"):
+        manifest = read_manifest(store_dir / INDEX_DIR / f"bm25-{corpus}")
+        assert manifest is not None and manifest["store_key"] == store.state_key
+    assert read_manifest(store_dir / INDEX_DIR / "bm25-projects")["documents"] == 2
+    # a second ingest that adds nothing leaves the indexes alone; one that adds refreshes them
+    before = store.state_key
+    code, out, _ = run_cli(capsys, "ingest", _index_table(tmp_path), "--store", store_dir)
+    assert code == 0 and not any(line.startswith("已更新") for line in out)
+    assert Store.open(store_dir).state_key == before
+    more = tmp_path / "更多.csv"
+    more.write_text("项目名称,三级指标,指标值\n老年助餐,服务人次,≥300人次\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "ingest", more, "--store", store_dir)
+    manifest = read_manifest(store_dir / INDEX_DIR / "bm25-projects")
+    assert code == 0 and manifest["store_key"] == Store.open(store_dir).state_key
+    assert manifest["documents"] == 3
+
+
+def test_no_index_leaves_the_indexes_to_the_first_search(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("assistant.documents.tables")
+    from assistant.store.indexes import INDEX_DIR
+
+    store_dir = tmp_path / "store"
+    code, out, err = run_cli(capsys, "ingest", _index_table(tmp_path), "--store", store_dir, "--no-index")
+    assert (code, err) == (0, []) and not any(line.startswith("已更新") for line in out)
+    assert not (store_dir / INDEX_DIR).exists()
+
+
+def test_a_failing_index_refresh_is_a_warning_and_keeps_the_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
+) -> None:
+    pytest.importorskip("assistant.documents.tables")
+    from assistant.store.indexes import IndexSet
+
+    def broken(self, modes=("bm25", "dense")) -> None:
+        raise RuntimeError("磁盘故障")
+
+    monkeypatch.setattr(IndexSet, "warm_up", broken)
+    store_dir = tmp_path / "store"
+    code, out, err = run_cli(capsys, "ingest", _index_table(tmp_path), "--store", store_dir, "--json")
+    assert code == 0 and len(out) == 2  # stdout stays pure JSON lines
+    assert (
+        len(err) == 1 and err[0].startswith("assistant: warning: 检索索引未能更新") and "磁盘故障" in err[0]
+    )
+    assert Store.open(store_dir).project_count() == 2
+
+
+def test_ingest_process_keeps_stderr_clean_and_never_imports_torch(tmp_path: Path) -> None:
+    """The real command: index refresh included, stderr empty (bm25s logs DEBUG), no torch/faiss."""
+    pytest.importorskip("assistant.documents.tables")
+    store_dir = tmp_path / "store"
+    code = (
+        "import sys; from assistant.interfaces.cli import main; "
+        f"status = main(['ingest', {str(_index_table(tmp_path))!r}, '--store', {str(store_dir)!r}]); "
+        "heavy = [m for m in ('torch', 'faiss', 'sentence_transformers', 'gradio') if m in sys.modules]; "
+        "print(status, heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-1] == "0 []"
+    assert (store_dir / "index" / "bm25-indicators").is_dir()

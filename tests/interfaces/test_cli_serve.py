@@ -32,3 +32,21 @@ def test_bad_port_and_bad_store_are_one_line_errors(tmp_path):
     bad_store = _run("--store", str(not_a_folder), "--port", "1")
     assert bad_store.returncode == 2 and "Traceback" not in bad_store.stderr
     assert bad_store.stderr.count("\n") == 1 and "不是文件夹" in bad_store.stderr
+
+
+def test_library_debug_loggers_stay_quiet_on_stderr(tmp_path):
+    """bm25s sets its logger to DEBUG itself; the CLI's stderr handler must still drop those records."""
+    code = (
+        "import logging\n"
+        "from assistant.interfaces.cli import _configure_logging\n"
+        "from assistant.text.tokenizer import Tokenizer\n"
+        "_configure_logging(0)\n"
+        "noisy = logging.getLogger('bm25s'); noisy.setLevel(logging.DEBUG)\n"
+        "noisy.debug('Building index from IDs objects')\n"
+        "Tokenizer(cache_directory=__import__('pathlib').Path({!r})).cut('培训人次')\n"
+        "noisy.warning('真正的警告')\n".format(str(tmp_path / "cache"))
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Building" not in done.stderr and "prefix dict" not in done.stderr
+    assert "真正的警告" in done.stderr

@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,24 @@ def test_a_corrected_table_replaces_its_earlier_reading(store: Store) -> None:
     names = [p.name for p in store.projects()]
     assert names == ["乙", "甲"] and store.projects()[1] == corrected
     assert store.indicator_count() == 5
+
+
+def test_a_renamed_copy_of_a_document_adds_nothing(store: Store) -> None:
+    original = [make_project("甲", 2, code="C-1", budget_wan=12.5), make_project("乙", 3, goal="目标")]
+    store.add_projects(original)
+    revision = store.revision
+    copy = [replace(p, source="表 (1).txt") for p in original]
+    assert store.add_projects(copy) == AddResult(added=0, skipped=2)
+    assert store.revision == revision and store.projects() == original  # the first file stays the source
+    # a different table under another name, or the same table at another place, is new
+    changed = replace(original[0], source="表 (1).txt", budget_wan=13.0)
+    moved = replace(original[1], source="表 (1).txt", location="Sheet2")
+    assert store.add_projects([changed, moved]) == AddResult(added=2, skipped=0)
+    # bare projects (a name only) from two files are two records
+    assert (
+        store.add_projects([Project(name="丙", source="x.txt"), Project(name="丙", source="y.txt")]).added
+        == 2
+    )
 
 
 def test_same_place_in_one_call_and_other_years_are_both_kept(store: Store) -> None:

@@ -54,6 +54,7 @@ CODE_ZH = {
     "MULTI": "一值多目标",
     "GRADED": "定性分级",
     "MISSING_SLOT": "缺少必填指标",
+    "NO_INDICATORS": "指标表未填写",
     "COST_OVER_BUDGET": "成本超预算",
     "DUPLICATE": "指标重复",
     "NO_GOAL": "缺少年度目标",

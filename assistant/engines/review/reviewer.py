@@ -239,10 +239,14 @@ class Reviewer:
                 continue
             analysis = self._analysis(key)
             hits = list(analysis.hits)
+            suppressed = False
             if suppress and hits:
-                hits = self._suppress(hits, indicator, project)
+                kept = self._suppress(hits, indicator, project)
+                suppressed, hits = len(kept) < len(hits), kept
             model_key = None
-            if self.model is not None and self._consult(analysis, hits):
+            # a reviewer's justified suppression is a judgement on this very value: the model may
+            # not re-flag it under another code
+            if self.model is not None and not suppressed and self._consult(analysis, hits):
                 model_key = (indicator.name, indicator.value, indicator.level2)
             pending.append((i, key, analysis, hits, model_key))
         if self.model is not None and pending:
@@ -254,6 +258,8 @@ class Reviewer:
             p = self._probabilities.get(model_key) if model_key is not None else None
             if p is not None:
                 hits = self._apply_model(hits, indicator, p, settings.catch, settings.veto)
+                if suppress:  # LEARNED_VAGUE can be suppressed by code like any other reason
+                    hits = self._suppress(hits, indicator, project)
             label, score, verdict = decide(hits, analysis.core, p)
             reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
             needs_rewrite = label in ("vague", "malformed") or any(h.code == "UNDATED" for h in hits)

@@ -41,9 +41,42 @@ from .scan import Quantity, scan
 _NEGATIVE = re.compile(
     r"发生率|事故|投诉|故障|差错|违规|违纪|隐患|死亡|伤亡|超标|失误|误差|空置|流失|扣分|不合格|出错|退回|逾期|成本|费用"
 )
+_DOUBLED_RATE = re.compile(r"^\s*[≥>]?\s*(\d{2,3})\1\s*%")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONEY_UNITS = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
 _TIME_DURATION_UNITS = ("个工作日", "工作日", "小时", "分钟", "天", "日", "个月", "周")
+# A response-type 及时性 (solve / repair / handle / reply) is measured in working days, not by a date.
+_RESPONSE_NAME = re.compile(
+    r"解决|维修|维护|抢修|处理|处置|补充|回复|答复|反馈|受理|响应|整改|上报|报送|拨付|拨款"
+)
+# A benefit written as a statement ("为群众提供服务的平台：良好") gets a measurable proxy named after
+# its subject; the first matching row wins. The target stays a placeholder: the proxy says WHAT to
+# measure, the drafter says HOW MUCH.
+_PROXIES: tuple[
+    tuple[re.Pattern[str], str, str, str, bool], ...
+] = (  # subject, metric, ≥/≤, unit, fits 质量指标
+    (re.compile(r"满意|口碑|认可|评价"), "满意度", "≥", "%", True),
+    (re.compile(r"及时|按时|准时"), "及时率", "≥", "%", True),
+    (re.compile(r"知晓|知识|宣传|意识|普及|认知"), "知晓率", "≥", "%", True),
+    (re.compile(r"安全|事故|隐患|风险|应急"), "安全事故发生数", "≤", "起", True),
+    (re.compile(r"环境|卫生|市容|绿化|生态|污染|整洁"), "达标率", "≥", "%", True),
+    (re.compile(r"完整|准确|规范|真实|清晰|质量"), "合格率", "≥", "%", True),
+    (re.compile(r"素质|能力|素养|修养|技能|队伍"), "培训考核合格率", "≥", "%", False),
+    (re.compile(r"政策|方针|部署|落实|制度|机制|长效|常态"), "落实率", "≥", "%", False),
+    (re.compile(r"人才|就业|创业"), "服务人才（就业）人数", "≥", "人", False),
+    (re.compile(r"收入|增收|产值|营业额|利润"), "增长率", "≥", "%", False),
+    (re.compile(r"正常开展|正常运转|正常运行|运营|运行"), "正常运行率", "≥", "%", True),
+    (re.compile(r"文化|生活|活动|精神|参与"), "参与人次", "≥", "人次", False),
+    (re.compile(r"服务|便利|便捷|办事|群众|居民|党员|平台|联系|关系"), "服务对象满意度", "≥", "%", True),
+)
+# Units a count most likely takes, read off words of the name when unit_for has no answer.
+_COUNT_UNIT_GUESS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"帮扶|资助|救助|慰问|培训|党员|干部|人员|对象|居民|群众|学员"), "人"),
+    (re.compile(r"活动|会议|讲座|演出|展览|宣讲"), "场"),
+    (re.compile(r"宣传|检查|巡查|督查|走访|调研"), "次"),
+    (re.compile(r"报告|方案|资料|材料|文件|台账|手册"), "份"),
+    (re.compile(r"平台|站|室|点|阵地|中心|项目|工程|设施|设备"), "个"),
+)
 _COST_SLOTS = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
 _EFFECT_SLOTS = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标")
 
@@ -135,7 +168,13 @@ def _evidence_numbers(
         return []
     numbers = []
     for past, similarity in evidence.similar(indicator.name, indicator.level2):
-        if similarity < min_similarity or past.value == indicator.value or not accept(past):
+        if similarity < min_similarity or past.value == indicator.value:
+            continue
+        if not accept(past):
+            # ≥9595%及以上 is a flattened ≥95%: its target is real evidence once repaired
+            doubled = _DOUBLED_RATE.search(past.value)
+            if doubled is not None:
+                numbers.append(float(doubled.group(1)))
             continue
         for q in scan(past.value).quantities:
             x = want(q)
@@ -222,6 +261,16 @@ def _own_fix(
                     (budget is not None and q.low > budget) or (budget is None and q.low >= 10000)
                 ):
                     this_unit = "元"
+                if (
+                    measure == "cost"
+                    and this_unit in ("元", "万元")
+                    and q.high is None
+                    and len(s.quantities) == 1
+                ):
+                    # the slot's form is ≤N万元: 40000 → ≤4万元, kept only when within the budget
+                    wan = q.low if this_unit == "万元" else q.low / 1e4
+                    if budget is None or wan <= budget * 1.01:
+                        return f"{_plain(q.comparator) or '≤'}{fmt_number(wan)}万元"
                 parts.append(f"{_plain(q.comparator)}{number}{this_unit or PLACEHOLDER_UNIT}")
         return "，".join(parts) if parts else None
     return None
@@ -261,8 +310,15 @@ def rewrite_value(
         measure = "rate"
     comparator = _comparator(measure, name)
 
+    if measure == "time" and _RESPONSE_NAME.search(name):
+        measure = "duration"
+
     if measure in ("rate", "score"):
         unit = "%" if measure == "rate" else "分"
+        if measure == "rate":
+            own_rate = _own_rate(analysis)
+            if own_rate:
+                return own_rate
         numbers = _evidence_numbers(
             indicator, evidence, accept, lambda q: q.low if q.unit == unit and q.high is None else None
         )
@@ -315,7 +371,7 @@ def rewrite_value(
         goal = _goal_count(indicator, project)
         if goal:
             return f"≥{fmt_number(goal[0])}{goal[1]}"
-        unit = unit_for(name, level2)
+        unit = _guess_count_unit(name, level2)
         numbers = _evidence_numbers(
             indicator,
             evidence,
@@ -328,15 +384,75 @@ def rewrite_value(
             return f"≥{fmt_number(n)}{unit}"
         return f"≥{PLACEHOLDER_TARGET}{unit or PLACEHOLDER_UNIT}"
 
-    # free-text benefit: a direction needs a base and an end point
+    # free-text benefit: a direction needs a measure, a base and an end point
     directions = [h for h in analysis.hits if h.code == "DIRECTION" and h.field == "value"]
     if directions:
-        verb = (
-            "降低"
-            if any(w in h.term for h in directions for w in ("降低", "减少", "下降", "消减", "减轻"))
-            else "提高"
+        down = any(w in h.term for h in directions for w in ("降低", "减少", "下降", "消减", "减轻"))
+        return proxy_value(name, level2, "降低" if down else "提高")
+    return proxy_value(name, level2)
+
+
+def proxy_value(name: str, level2: str, verb: str | None = None) -> str:
+    """A measurable value for a benefit or quality written as a statement, target left to fill.
+
+    A percentage only makes sense for a rate; "为党员群众提供综合性服务的支撑平台" is not one, so
+    the rewrite names what to measure (服务对象满意度) and keeps the number a placeholder. With
+    ``verb`` (提高/降低, the value was a direction) the rewrite goes from a base to a target.
+
+    Example:
+        >>> proxy_value("为党员群众提供综合性服务的支撑平台", "社会效益指标")
+        '服务对象满意度≥【待填：目标值】%'
+        >>> proxy_value("提升干部队伍综合素质", "社会效益指标")
+        '培训考核合格率≥【待填：目标值】%'
+        >>> proxy_value("保障辖区安全", "社会效益指标", "提高")
+        '安全事故发生数由【待填：基期值】起降低到【待填：目标值】起'
+        >>> proxy_value("组织开展宣传、演练活动", "社会效益指标", "降低")
+        '知晓率由【待填：基期值】%提高到【待填：目标值】%'
+        >>> proxy_value("政策知晓率", "社会效益指标", "提高")
+        '由【待填：基期值】%提高到【待填：目标值】%'
+    """
+    metric, comparator, unit = "", "≥", PLACEHOLDER_UNIT
+    if unit_for(name) == "%":
+        unit = "%"
+    elif level2 in _EFFECT_SLOTS or level2 == "质量指标":
+        quality = level2 == "质量指标"
+        found = next(
+            (row for row in _PROXIES if row[0].search(name) and (row[4] or not quality)),
+            None,
         )
+        if found is not None:
+            metric, comparator, unit = found[1], found[2], found[3]
+        elif quality:
+            metric, unit = "验收合格率", "%"
+        else:
+            metric = "【待填：量化口径】"
+        if verb is not None and metric != "【待填：量化口径】":
+            # a proxy improves in its own direction: more 知晓率, fewer 安全事故 — whatever verb was written
+            verb = "降低" if comparator == "≤" else "提高"
+    elif verb is None:
+        return PLACEHOLDER_TARGET
+    else:
         return f"由{PLACEHOLDER_BASE}{verb}到{PLACEHOLDER_TARGET}"
-    if level2 in _EFFECT_SLOTS or level2 == "质量指标":
-        return f"≥{PLACEHOLDER_TARGET}%"
-    return PLACEHOLDER_TARGET
+    if verb is None:
+        return f"{metric}{comparator}{PLACEHOLDER_TARGET}{unit}"
+    return f"{metric}由{PLACEHOLDER_BASE}{unit}{verb}到{PLACEHOLDER_TARGET}{unit}"
+
+
+def _guess_count_unit(name: str, level2: str) -> str | None:
+    """The unit of a count: from unit_for, else from words of the name (帮扶 → 人, 活动 → 场)."""
+    unit = unit_for(name, level2)
+    if unit:
+        return unit
+    return next((u for pattern, u in _COUNT_UNIT_GUESS if pattern.search(name)), None)
+
+
+def _own_rate(analysis: Analysis) -> str | None:
+    """A rate whose value holds one bare number ≤ 100 (≥100按计划完成 → ≥100%): keep that number."""
+    s = analysis.scan
+    if s is None:
+        return None
+    bare = [q for q in s.quantities if not q.unit and not q.magnitude and q.high is None]
+    if len(s.quantities) != 1 or len(bare) != 1 or not 0 < bare[0].low <= 100:
+        return None
+    q = bare[0]
+    return f"{_plain(q.comparator) or '≥'}{fmt_number(q.low)}%"

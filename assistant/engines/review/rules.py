@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +51,7 @@ __all__ = [
     "analyse",
     "analyse_name",
     "default_matcher",
+    "is_blank",
     "is_na_text",
     "measure_kind",
     "restated_spans",
@@ -339,6 +341,22 @@ def _mask_markup(text: str) -> str:
     return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
 
 
+_INVISIBLE = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))
+_INVISIBLE_MESSAGE = "指标值只有不可见字符（控制字符或零宽字符），等于没有填写，请填写目标值或“不适用”"
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing visible is written: empty, spaces, control or zero-width characters only.
+
+    Such a value is an empty slot (EMPTY), not an intentional 不适用.
+
+    Example:
+        >>> is_blank(" \x01\u200b"), is_blank("不适用"), is_blank("")
+        (True, False, True)
+    """
+    return all(c.isspace() or unicodedata.category(c) in _INVISIBLE for c in text)
+
+
 @lru_cache(maxsize=65536)
 def is_na_text(text: str) -> bool:
     """True for 不适用, /, 无此项 … (an intentionally empty slot) and for blank text."""
@@ -471,11 +489,10 @@ def analyse(
             "MALFORMED", "value", 0, len(value), f"指标值过长（{len(value)}字），不是一个目标值", "block"
         )
         return Analysis((hit,), "too_long", measure, None)
+    if is_blank(value) and not is_na_text(name):
+        message = message_for("EMPTY") if not value.strip() else _INVISIBLE_MESSAGE
+        return Analysis((Hit("EMPTY", "value", 0, 0, message, "block"),), "empty", measure, None)
     if is_na_text(value):
-        if not value.strip() and not is_na_text(name):
-            return Analysis(
-                (Hit("EMPTY", "value", 0, 0, message_for("EMPTY"), "block"),), "empty", measure, None
-            )
         return Analysis((), "na", measure, None)
 
     if "<" in value and _MARKUP.search(value):

@@ -44,7 +44,18 @@ def _has_value(review: IndicatorReview) -> bool:
 
 
 def missing_slots(project: Project, reviews: Sequence[IndicatorReview]) -> list[Finding]:
-    """数量/质量/时效/成本 each, plus at least one 效益 and one 满意度 indicator with a real value."""
+    """数量/质量/时效/成本 each, plus at least one 效益 and one 满意度 indicator with a real value.
+
+    A table with no filled indicator at all (a blank platform template) gets one NO_INDICATORS
+    finding instead of six MISSING_SLOT lines saying the same thing.
+    """
+    if not any(_has_value(r) for r in reviews):
+        return [
+            Finding(
+                "NO_INDICATORS",
+                "指标表未填写：没有任何填有指标值的绩效指标，请按产出（数量、质量、时效、成本）、效益、满意度逐项设置",
+            )
+        ]
     filled = {r.indicator.level2 for r in reviews if _has_value(r)}
     level1_filled = {r.indicator.level1 for r in reviews if _has_value(r)}
     present = {r.indicator.level2 for r in reviews}

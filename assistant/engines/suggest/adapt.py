@@ -63,6 +63,8 @@ COUNT_UNITS: dict[str, str | None] = {
     "班": None,
     "所次": None,
     "吨": "重量",
+    "宗": None,
+    "起": None,
 }
 MONEY_UNITS = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, "万": 1.0}
 _CN_DIGITS = {
@@ -161,6 +163,12 @@ _LEAD_VERBS = re.compile(
 )
 
 
+#: Verbs that separate who/where (为辖区老人) from the thing counted (开展|健康讲座 12 场).
+_ACTION_VERBS = frozenset({"开展", "举办", "组织", "召开", "举行", "实施", "进行", "提供", "发放", "完成"})
+#: Qualifier words that end a noun phrase read backwards (60岁以上|老人 is not one object).
+_BOUNDARY_WORDS = frozenset({"以上", "以下", "以内", "之间", "左右", "为", "对", "向", "给"})
+
+
 @lru_cache(maxsize=1)
 def _pos_tokenizer() -> Any:
     """A jieba part-of-speech tokenizer sharing the project tokenizer's dictionary (loaded once).
@@ -217,6 +225,8 @@ def _object_before(prefix: str) -> str:
     for word, flag in reversed(_pos_cut(prefix[-30:])):
         if (flag != "eng" and flag[:1] in _STOP_PREFIX) or not word.strip() or length + len(word) > 16:
             break
+        if length >= 2 and (word in _ACTION_VERBS and flag.startswith("v") or word in _BOUNDARY_WORDS):
+            break  # 60岁以上老人开展|健康讲座 12场: the counted thing is what the verb does, not who
         words.append(word)
         length += len(word)
     obj = "".join(reversed(words))
@@ -300,7 +310,7 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
                 continue
             unit = match.group("unit").replace("万", "万元").replace("万元元", "万元")
             unit += _per_units(prefix, match.group("per") or "")
-            name = obj if re.search(r"(?:费|费用|成本|资金|经费|金额|补助|补贴)$", obj) else obj + "成本"
+            name = obj if re.search(r"(?:费|费用|成本|资金|经费|金额|补助|补贴|金)$", obj) else obj + "成本"
             add(Mention("money", obj, amount, unit, clause, name))
         for match in _PERCENT_RE.finditer(clause):
             taken.append(match.span())

@@ -17,7 +17,7 @@ from .adapt import Mention, extract_mentions, mention_slot
 from .corpus import REQUIRED_GROUPS, SATISFACTION_SLOT, Corpus, slot_group
 from .ranges import dominant_unit, normalise_unit
 from .retrieval import Retriever, rank_weight
-from .textsim import MERGE_THRESHOLD, coverage, dice, normalise_name, text_bigrams
+from .textsim import MERGE_THRESHOLD, coverage, dice, text_bigrams
 
 UNIT_FAMILIES = ({"人", "人次", "名"}, {"个", "处", "家", "所"}, {"次", "场", "场次"})
 
@@ -75,23 +75,10 @@ def gather(
     query = query_text(draft)
     query_grams = text_bigrams(query)
     name_grams = text_bigrams(draft.name)
-    scored = [
-        (p, float(score))
-        for p, score in retriever.projects(query, settings.n_projects + len(exclude))
-        if p not in exclude
-    ][: settings.n_projects]
-    neighbours = [p for p, _ in scored]
-    top_score = max((score for _, score in scored), default=0.0)
-    relative = [score / top_score if top_score > 0 else 0.0 for _, score in scored]
-    goal_grams = text_bigrams(draft.goal or "")
-    goal_sims = [_jaccard(goal_grams, text_bigrams(corpus.projects[p].goal or "")) for p in neighbours]
-    department = normalise_name(draft.department or "")
-    same_department = [
-        1.0 if department and normalise_name(corpus.projects[p].department or "") == department else 0.0
-        for p in neighbours
+    neighbours = [
+        p for p, _ in retriever.projects(query, settings.n_projects + len(exclude)) if p not in exclude
     ]
-    own_name = normalise_name(draft.name)
-    same_name = [1.0 if normalise_name(corpus.projects[p].name) == own_name else 0.0 for p in neighbours]
+    neighbours = neighbours[: settings.n_projects]
     hits = [r for r, _ in retriever.indicators(query, settings.n_rows + 32 * len(exclude))]
     hits = [r for r in hits if corpus.rows[r].project not in exclude][: settings.n_rows]
 
@@ -102,10 +89,6 @@ def gather(
     count: dict[int, int] = defaultdict(int)
     name_sim: dict[int, float] = defaultdict(float)
     support: dict[int, list[int]] = defaultdict(list)
-    score_max: dict[int, float] = defaultdict(float)
-    goal_max: dict[int, float] = defaultdict(float)
-    department_share: dict[int, float] = defaultdict(float)
-    same_name_used: dict[int, float] = defaultdict(float)
     total_weight = sum(rank_weight(r) for r in range(len(neighbours))) or 1.0
     similarities = [dice(draft.name, corpus.projects[p].name) for p in neighbours]
     total_similarity = sum(similarities) + 1e-6
@@ -120,10 +103,6 @@ def gather(
             best_rank.setdefault(t, rank)
             count[t] += 1
             name_sim[t] = max(name_sim[t], similarity)
-            score_max[t] = max(score_max[t], relative[rank])
-            goal_max[t] = max(goal_max[t], goal_sims[rank])
-            department_share[t] += same_department[rank] / len(neighbours)
-            same_name_used[t] = max(same_name_used[t], same_name[rank])
         for level2 in {corpus.templates[t].level2 for t in corpus.project_templates[p]}:
             slot_share[level2] += rank_weight(rank) / total_weight
     hit_rank: dict[int, int] = {}
@@ -166,10 +145,6 @@ def gather(
             "goal_only": 0.0,
             "measurable": measurable,
             "support": math.log1p(len(rows)) / math.log(50.0),
-            "score_max": score_max.get(t, 0.0),
-            "goal_sim": goal_max.get(t, 0.0),
-            "department": department_share.get(t, 0.0),
-            "same_name": same_name_used.get(t, 0.0),
         }
         level1 = _level1(corpus, rows, level2)
         candidates.append(Candidate(level1, level2, name, t, rows, features=features))
@@ -178,11 +153,6 @@ def gather(
         _add_mentions(corpus, candidates, extract_mentions(draft.goal), query_grams, name_grams)
     _slot_ranks(candidates)
     return candidates
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    """Jaccard overlap of two bigram sets (0 when either is empty)."""
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _frequent(corpus: Corpus, slots: Iterable[str], exclude: frozenset[int], n: int) -> list[int]:
@@ -281,10 +251,6 @@ def _add_mentions(
                 "nb_count",
                 "name_sim",
                 "prior",
-                "score_max",
-                "goal_sim",
-                "department",
-                "same_name",
             ):
                 features[key] = best.features[key] * dice(best.name, mention.name)
         candidates.append(

@@ -40,10 +40,6 @@ FEATURES: tuple[str, ...] = (
     "measurable",  # share of its past values that are measurable
     "slot_rank",  # 1/(1+rank) within its slot by neighbour share
     "support",  # log-scaled number of supporting past rows
-    "score_max",  # best retrieval score of a neighbour using it, relative to the nearest neighbour
-    "goal_sim",  # best goal-text overlap (bigram Jaccard) between the draft and a neighbour using it
-    "department",  # share of neighbours from the draft's own department using it
-    "same_name",  # a past project with the draft's own name (another year) uses it
 )
 
 

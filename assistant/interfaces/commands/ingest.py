@@ -4,6 +4,11 @@ Each unreadable file gets one ``assistant: error: <file>: <reason>`` line on std
 are still ingested and the exit status is 2 if any file failed (CONTRACT.md). Parts of a file read
 under an assumption or skipped (:class:`~assistant.errors.IngestWarning`) get one
 ``assistant: warning: …`` line each and do not change the exit status.
+
+When the run changed the store, its persisted indexes are refreshed before the command returns
+(:func:`~assistant.ingest.refresh_indexes`: BM25 always, dense incrementally when the default model
+is built; torch is never imported), so the first ``suggest``/search after an ingest is fast;
+``--no-index`` leaves them to be rebuilt lazily on first use.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import TYPE_CHECKING
 from .common import add_store_argument, open_store, print_error, print_json, print_warning
 
 if TYPE_CHECKING:
-    from ...ingest import FileOutcome, IngestReport
+    from ...ingest import FileOutcome, IndexRefresh, IngestReport
     from ...store.database import Store
 
 NAME = "ingest"
@@ -39,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="store_true",
         help="先清空并重建存储（默认存储会重新读取 corpus/raw），再导入 PATH…；用于存储格式版本不符时",
     )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="不在导入后更新检索索引（索引会在第一次检索时自动重建）",
+    )
     return parser
 
 
@@ -55,8 +65,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         store = open_store(args)
         report = _ingest(args.paths, store, emit)
+    refresh = None
+    if not args.no_index and (args.rebuild or report.added or report.replaced):
+        from ...ingest import refresh_indexes
+
+        refresh = refresh_indexes(store)
+        if refresh.error is not None:
+            print_warning(f"检索索引未能更新（{refresh.error}）；将在第一次检索时重建")
     if not args.json:
-        _print_summary(report, store)
+        _print_summary(report, store, refresh)
     return 2 if report.failed else 0
 
 
@@ -91,7 +108,7 @@ def _emitter(*, json_lines: bool):
     return emit
 
 
-def _print_summary(report: IngestReport, store: Store) -> None:
+def _print_summary(report: IngestReport, store: Store, refresh: IndexRefresh | None = None) -> None:
     read = len(report.files) - len(report.failed)
     line = (
         f"读取 {read} 个文件（{len(report.projects)} 个项目，{report.indicator_count} 条指标）："
@@ -103,3 +120,6 @@ def _print_summary(report: IngestReport, store: Store) -> None:
         line += f"；{len(report.failed)} 个文件失败"
     print(line)
     print(f"存储 {store.directory}：共 {store.project_count()} 个项目，{store.indicator_count()} 条指标")
+    if refresh is not None and refresh.error is None:
+        dense = "关键词与语义索引" if refresh.dense else "关键词索引（语义索引在第一次检索时更新）"
+        print(f"已更新{dense}，用时 {refresh.total_seconds:.1f} 秒")

@@ -49,7 +49,9 @@ def test_xlsx_report(tmp_path: Path, reviews) -> None:
     assert fills == ["C6EFCE", "FFEB9C", "FFC7CE", "C6EFCE"]
     assert ws.cell(row=5, column=7).value == "=100%" and ws.cell(row=5, column=7).data_type == "s"
     assert ws.cell(row=7, column=7).value == "≥95%  "  # control characters removed, nothing else
-    assert "DEGREE" in ws.cell(row=4, column=11).value and ws.cell(row=4, column=12).value.startswith("≥")
+    assert (
+        "DEGREE" in ws.cell(row=4, column=11).value and "≥【待填：目标值】" in ws.cell(row=4, column=12).value
+    )
     projects = wb["项目"]
     assert [projects.cell(row=i, column=3).value for i in (2, 3)] == ["党员培训", "社区饭堂"]
     assert "NO_GOAL" in projects.cell(row=2, column=11).value

@@ -48,7 +48,7 @@ def test_review_indicator_contract_types() -> None:
         ("DIRECTION", "name", 6, 8),
     ]
     assert all(x.message for x in r.reasons)
-    assert r.rewrite == f"≥{PLACEHOLDER_TARGET}%"
+    assert r.rewrite == f"达标率≥{PLACEHOLDER_TARGET}%"  # a proxy named after the subject (环境)
 
 
 def test_clear_value_has_no_reasons_and_no_rewrite() -> None:
@@ -231,3 +231,88 @@ def test_clear_caches_gives_identical_results() -> None:
     before = [Reviewer().review_indicator(i) for i in rows]
     clear_caches()
     assert [Reviewer().review_indicator(i) for i in rows] == before
+
+
+@pytest.mark.parametrize(
+    ("level2", "name", "value", "rewrite"),
+    [
+        # a benefit statement is not a rate: the rewrite names a measurable proxy, target left open
+        (
+            "社会效益指标",
+            "为党员群众提供综合性服务的支撑平台",
+            "良好",
+            f"服务对象满意度≥{PLACEHOLDER_TARGET}%",
+        ),
+        ("社会效益指标", "提升干部队伍综合素质", "明显", f"培训考核合格率≥{PLACEHOLDER_TARGET}%"),
+        ("社会效益指标", "保障辖区安全稳定程度", "明显", f"安全事故发生数≤{PLACEHOLDER_TARGET}起"),
+        ("质量指标", "宣传效果", "良好", f"知晓率≥{PLACEHOLDER_TARGET}%"),
+        ("质量指标", "彩旗制作质量", "良好", f"合格率≥{PLACEHOLDER_TARGET}%"),
+        ("质量指标", "星光老年之家设施建设状况", "良好", f"验收合格率≥{PLACEHOLDER_TARGET}%"),
+        # a rate-like name keeps the plain ≥N% form
+        ("社会效益指标", "政策知晓率", "明显", f"≥{PLACEHOLDER_TARGET}%"),
+        # response-type 及时性 is measured in working days, not a calendar deadline
+        ("时效指标", "问题解决的及时性", "及时", "≤【待填：天数】个工作日"),
+        ("时效指标", "活动举行的及时性", "及时", "【待填：年份】年【待填：月份】月底前"),
+        # the number already written in a rate value is kept (no placeholder, nothing invented)
+        ("数量指标", "干部选拔工作完成率", "≥100按计划完成", "≥100%"),
+        # a direction becomes base → target of a measure; a proxy moves its own good way
+        ("社会效益指标", "市民交通安全意识", "得到提高", "知晓率由【待填：基期值】%提高到【待填：目标值】%"),
+        (
+            "质量指标",
+            "培训后交通安全情况",
+            "相对减少",
+            "安全事故发生数由【待填：基期值】起降低到【待填：目标值】起",
+        ),
+        (
+            "社会效益指标",
+            "社区党组织凝聚力",
+            "提升",
+            "【待填：量化口径】由【待填：基期值】【待填：单位】提高到【待填：目标值】【待填：单位】",
+        ),
+        # a count gets a unit read off the name (帮扶 → 人)
+        ("数量指标", "困难党员创业、就业帮扶", "依申报情况定", f"≥{PLACEHOLDER_TARGET}人"),
+    ],
+)
+def test_rewrite_form_fits_the_slot_and_the_name(level2: str, name: str, value: str, rewrite: str) -> None:
+    assert Reviewer().review_indicator(ind(level2, name, value)).rewrite == rewrite
+
+
+@pytest.mark.parametrize("value", ["\x01\x02\x03", "\u200b", " \t "])
+def test_invisible_value_is_an_empty_slot_not_na(value: str) -> None:
+    r = Reviewer().review_indicator(ind("质量指标", "验收合格率", value))
+    assert (r.label, r.verdict, [x.code for x in r.reasons]) == ("vague", "block", ["EMPTY"])
+    assert Reviewer().review_indicator(ind("质量指标", "验收合格率", "不适用")).label == "na"
+
+
+def test_suppression_is_not_overridden_by_the_model() -> None:
+    row = ind("社会效益指标", "为党员群众提供便利快捷的服务", "较好")
+    model = FakeModel(vague=("较好",))
+    config = ReviewConfig.from_mapping(
+        {"suppress": [{"indicator": row.name, "code": "DEGREE", "justification": "定性口径已获批准"}]}
+    )
+    assert Reviewer(config, model=model).review_indicator(row).label == "clear"
+    # LEARNED_VAGUE itself can be suppressed by code
+    binary = ind("质量指标", "档案归档", "按要求完成")
+    assert Reviewer(model=FakeModel()).review_indicator(binary).reasons[0].code == "LEARNED_VAGUE"
+    learned = ReviewConfig.from_mapping(
+        {
+            "suppress": [
+                {"indicator": "档案归档", "code": "LEARNED_VAGUE", "justification": "按要求即合同条款"}
+            ]
+        }
+    )
+    assert "LEARNED_VAGUE" not in [
+        x.code for x in Reviewer(learned, model=FakeModel()).review_indicator(binary).reasons
+    ]
+
+
+def test_rewrite_reads_the_target_of_a_past_doubled_value() -> None:
+    """≥9595%及以上 in the store is a flattened ≥95%: it counts as evidence, a vague past value does not."""
+    past = [
+        project(ind("服务对象满意度指标", "群众满意度", v), name=str(i))
+        for i, v in enumerate(["≥9595%及以上", "≥9595%", "≥9090%及以上", "基本满意"])
+    ] + [project(ind("服务对象满意度指标", "受益群众满意度", "≥99.99%"), name="x")]
+    reviewer = Reviewer(evidence=ProjectsEvidence(past))
+    assert (
+        reviewer.review_indicator(ind("服务对象满意度指标", "参与群众满意度", "基本满意")).rewrite == "≥95%"
+    )

@@ -45,6 +45,13 @@ def test_missing_or_not_applicable_slots() -> None:
     )
 
 
+def test_blank_table_is_one_no_indicators_finding() -> None:
+    assert codes(review([])) == ["NO_INDICATORS"]
+    blank = [(level2, "", "") for level2, _, _ in FULL] + [("质量指标", "不适用", "不适用")]
+    assert codes(review(blank)) == ["NO_INDICATORS"]
+    assert codes(review(FULL[:1])) == ["MISSING_SLOT"] * 5  # one filled indicator: the slots are listed
+
+
 def test_cost_above_budget_and_sum_above_budget() -> None:
     over = review([r for r in FULL if r[0] != "成本指标"] + [("成本指标", "培训总成本", "不超过25万元")])
     assert codes(over) == ["COST_OVER_BUDGET"] and "25万元" in over[0].message and "20万元" in over[0].message
