@@ -230,10 +230,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--store", help="store folder (default: a temporary store built from corpus/raw)")
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--users", type=int, default=20, help="simulated concurrent users (default 20)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of draft, review, search per user (default 2)"
+    )
     parser.add_argument(
         "--limit", type=float, default=600.0, help="wall-clock limit of the concurrency run (s)"
     )

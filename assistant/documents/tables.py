@@ -21,6 +21,9 @@ from .header_table import describe_columns
 from .text_layouts import decode_text
 
 _DELIMITERS = ",\t;|"
+# A pasted document may sit in one cell (1 MB and more); the csv module's default 128 KB field limit
+# would refuse the whole file. The file-size cap of read_document bounds it instead.
+_FIELD_LIMIT = 64 * 1024 * 1024
 _HEADER_SCAN = 20  # rows searched for the header before giving up
 
 
@@ -37,6 +40,7 @@ def read_delimited(path: str | Path) -> list[Project]:
     except OSError as error:
         raise IngestError(path.name, f"无法读取文件：{error.strerror or error}") from None
     text = decode_text(data, path.name)
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text, path.suffix.lower()))
     rows: list[tuple[str, ...]] = []
     lines: list[int] = []  # the line each record starts on (a quoted cell may span lines)

@@ -44,7 +44,7 @@ CJK_FONTS = (
 )
 
 #: The systems :func:`evaluate_suggest` runs by default (fast, no embedder needed).
-DEFAULT_SUGGEST_SYSTEMS = ("baseline: most-frequent", "baseline: copy-bm25", "ablation: bm25 retrieval")
+DEFAULT_SUGGEST_SYSTEMS = ("baseline: most-frequent", "baseline: copy-bm25", "engine (")
 
 _lock = threading.Lock()
 _default: Workbench | None = None

@@ -102,7 +102,8 @@ _PURPOSE = re.compile(r"(?:经费|资金|费用|补助|补贴)$")
 class Mention:
     """A count, amount or rate stated in the goal text, with the object it counts.
 
-    ``kind`` is ``count`` (40 人), ``money`` (600 元) or ``rate`` (98%). ``span`` is the clause it
+    ``kind`` is ``count`` (40 人), ``money`` (600 元), ``rate`` (98%) or ``action`` (建立健康档案:
+    a share the goal implies without a number, :data:`ACTION_RATE` until the slot says otherwise). ``span`` is the clause it
     was read from, kept as evidence.
     """
 
@@ -340,9 +341,38 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
             if len(obj) < 2:
                 continue
             add(Mention("count", obj, number, unit, clause, _name_for(obj, unit)))
+        if not taken and not _COUNT_RE.search(clause):
+            action = _action_in(clause)
+            if action is not None:
+                add(action)
         if len(out) >= limit:
             break
     return out
+
+
+#: Unquantified goal actions that still name a measurable share: 建立健康档案 → 健康档案建档率.
+_ACTION_RATES = (
+    (re.compile(r"(?:建立|建成|完善|更新|建)(?P<obj>[\u4e00-\u9fffA-Za-z]{0,10}?档案)"), "建档率"),
+    (re.compile(r"(?:建立|建成|完善|更新)(?P<obj>[\u4e00-\u9fffA-Za-z]{0,10}?台账)"), "建立率"),
+    (re.compile(r"(?P<obj>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:实现)?全覆盖"), "覆盖率"),
+)
+#: The share such an action targets until the slot's own past values say otherwise.
+ACTION_RATE = 95.0
+
+
+def _action_in(clause: str) -> Mention | None:
+    """A goal clause without numbers that still names a measurable result (建立健康档案 →
+    健康档案建档率), as a ``rate``-like ``action`` mention; ``None`` for anything else."""
+    for pattern, suffix in _ACTION_RATES:
+        match = pattern.search(clause)
+        if match is None:
+            continue
+        obj = _LEAD_VERBS.sub("", match.group("obj"))
+        obj = re.sub(r"^(?:辖区|全部|所有|各类)", "", obj)
+        if len(obj) < 2:
+            continue
+        return Mention("action", obj, ACTION_RATE, "%", clause, obj + suffix)
+    return None
 
 
 def mention_value(mention: Mention) -> str:
@@ -353,6 +383,8 @@ def mention_value(mention: Mention) -> str:
         '≤600元/人/天'
     """
     comparator = "≤" if mention.kind == "money" else "≥"
+    if mention.unit == "%" and comparator == "≥" and mention.number >= 100:
+        return "100%"  # "≥100%" cannot be exceeded and "=100%" is not how a table writes it
     return f"{comparator}{format_number(mention.number)}{mention.unit}"
 
 
@@ -360,6 +392,8 @@ def mention_slot(mention: Mention) -> tuple[str, str]:
     """The (一级, 二级) slot a mention belongs to."""
     if mention.kind == "money":
         return "产出指标", "成本指标"
+    if mention.kind == "action":
+        return "效益指标", "社会效益指标"
     if mention.kind == "rate":
         if "满意" in mention.object:
             return "满意度指标", "服务对象满意度指标"
@@ -370,6 +404,7 @@ def mention_slot(mention: Mention) -> tuple[str, str]:
 
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?=\s*年)")
+_BARE_YEAR = re.compile(r"(?:20\d{2}|19\d{2})\s*年(?:度|内|底|末)?(?:前|内|之前)?(?:完成)?")
 _MONTH_ONLY = re.compile(r"^(?:每年)?(\d{1,2})\s*月")
 
 
@@ -381,7 +416,11 @@ def adapt_deadline(value: str, year: int | None) -> str:
         ('2025年12月底前', '2025年11月底前完成')
         >>> adapt_deadline("每年11-12月", 2025), adapt_deadline("2022年12月底前", None)
         ('每年11-12月', '12月底前')
+        >>> adapt_deadline("2022年", 2024), adapt_deadline("2022年度", None)
+        ('2024年12月底前', '12月底前')
     """
+    if _BARE_YEAR.fullmatch(value.strip()):
+        return deadline_for(year)  # 2022年 / 2022年度 / 2022年底 is no deadline: write the year's end
     if year is None:
         # unknown year: a past year would be wrong, a bare month reads as "this budget year"
         return re.sub(r"(?<!\d)(?:20\d{2}|19\d{2})\s*年\s*(?=\d)", "", value)

@@ -82,10 +82,8 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
     if unit == "%" or (not any(r.measurable for r in rows) and _is_rate_name(candidate.name)):
         comparator = rate_comparator(candidate.name, parsed)
         rate = typical_rate(candidate.name, parsed)
-        if comparator == "≥" and rate >= 100:
-            comparator = "="
         rng = past_range if unit == "%" else None
-        return f"{comparator}{format_number(rate)}%", rng
+        return rate_value(comparator, rate), rng
     for row in rows:
         if not row.measurable:
             continue
@@ -96,11 +94,23 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
         text = _canonical(row.parsed)
         if text:
             return text, value_range(parsed, normalise_unit(row.parsed.unit))
-    if candidate.level2 in RATE_SLOTS:
-        # past values were vague (明显, 得到提升): state the share the slot usually targets
-        rate = corpus.slot_rate(candidate.level2)
-        return f"{'=' if rate >= 100 else '≥'}{format_number(rate)}%", None
+    if candidate.level2 in RATE_SLOTS and _is_rate_name(candidate.name):
+        # past values were vague (明显, 得到提升): state the share the slot usually targets. Only a
+        # name that says what share is measured can carry a %: "拉近党和群众密切联系 ≥95%" means nothing.
+        return rate_value("≥", corpus.slot_rate(candidate.level2)), None
     return None
+
+
+def rate_value(comparator: str, rate: float) -> str:
+    """A rate target as a table writes it: ≥90%, ≤5%, and a full 100% as plain "100%" (not "=100%").
+
+    Example:
+        >>> rate_value("≥", 95.0), rate_value("≥", 100.0), rate_value("≤", 0.0), rate_value("=", 100.0)
+        ('≥95%', '100%', '≤0%', '100%')
+    """
+    if comparator in {"=", ""} or (comparator == "≥" and rate >= 100):
+        return f"{format_number(min(rate, 100.0) if comparator == '≥' else rate)}%"
+    return f"{comparator}{format_number(rate)}%"
 
 
 def _compact(text: str) -> str:
@@ -117,6 +127,10 @@ def _from_mention(
 ) -> tuple[str, ValueRange | None] | None:
     mention = candidate.mention
     assert mention is not None
+    if mention.kind == "action":
+        # 建立健康档案: a coverage share, not the slot's median (which is often a 100% of something else)
+        rate = mention.number
+        return rate_value("≥", rate), ValueRange("≥", rate, rate, "%")
     if mention.kind == "money":
         amount = to_wan(mention.number, mention.unit)
         per_unit = "/" in mention.unit
@@ -181,7 +195,7 @@ def _cost(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[st
             continue
         unit = _annual(row.parsed.unit or "")
         if normalise_unit(unit) == "%":
-            return f"{rate_comparator(candidate.name) if '率' in candidate.name else '≤'}100%", None
+            return rate_value(rate_comparator(candidate.name) if "率" in candidate.name else "≤", 100.0), None
         if "/" in unit or "每" in unit:
             per_unit.append(row.parsed)
             continue

@@ -397,8 +397,8 @@ class Suggester:
                 continue
             floor = GENERIC_FLOOR.get(group, 0.0) if (group != "成本" or draft.budget_wan) else 0.0
             if not any(
-                slot_group(c.level2) == group and c.confidence >= floor and try_pick(c)
-                for c in ranked
+                slot_group(c.level2) == group and c.confidence >= floor and _relevant(c) and try_pick(c)
+                for c in _required_order(ranked, group)
                 if id(c) not in rejected
             ):
                 fallback = self._fallback(group, draft)
@@ -458,6 +458,29 @@ class Suggester:
             return None
         second = self.reviewer.review_indicator(make_indicator(c.level1, c.level2, c.name, rewrite), project)
         return second if second.label == "clear" else None
+
+
+#: Below this confidence a template fills a required slot only when it is about this project (its
+#: name's IDF-weighted bigrams found in the name/goal): 培训合格率 of a training neighbour is no
+#: quality target for a health project; the generic fallback is.
+TOPICAL_CONFIDENCE = 0.1
+TOPICAL_COVERAGE = 0.25
+
+
+def _relevant(c: Candidate) -> bool:
+    """Whether a candidate may fill a required slot: confident, from the goal, or on topic."""
+    if c.mention is not None or c.template is None or c.confidence >= TOPICAL_CONFIDENCE:
+        return True
+    return c.features.get("goal_idf", 0.0) >= TOPICAL_COVERAGE
+
+
+def _required_order(ranked: Sequence[Candidate], group: str) -> list[Candidate]:
+    """A required slot's candidates: confident ones by score, then the weak ones most on topic first."""
+    members = [c for c in ranked if slot_group(c.level2) == group]
+    strong = [c for c in members if c.confidence >= TOPICAL_CONFIDENCE or c.mention is not None]
+    weak = [c for c in members if not (c.confidence >= TOPICAL_CONFIDENCE or c.mention is not None)]
+    weak.sort(key=lambda c: -c.features.get("goal_idf", 0.0))
+    return strong + weak
 
 
 def _mentions_in_order(candidates: Sequence[Candidate]) -> list[Any]:

@@ -94,18 +94,9 @@ class _StoreEvidence:
         return self._inner.similar(name, level2, k)
 
 
-# A reviewer's CSV may hold a whole pasted document in one cell (1 MB and more); the csv module's
-# default 128 KB field limit would reject the file instead of reviewing the cell.
-CSV_FIELD_LIMIT = 64 * 1024 * 1024
-
-
 def _read_all(paths: Sequence[str]) -> tuple[list[Project], int]:
     """Every project of every file, in order; unreadable files get an error line each."""
-    import csv
-
     from ...documents import read_document
-
-    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     from ...errors import IngestError
     from ...ingest import collect_files
 
