@@ -113,15 +113,24 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "零〇一二两三四五六七八九十百千"
 
 
-def _cn_to_number(text: str) -> float | None:
-    """Read a small Chinese numeral (一 … 九千九百九十九, 两, 半); ``None`` when it is not one.
+def chinese_number(text: str) -> float | None:
+    """Read a small Chinese numeral (一 … 九千九百九十九, 两, 半, with 万); ``None`` when it is not one.
 
     Example:
-        >>> _cn_to_number("十五"), _cn_to_number("二十"), _cn_to_number("一百零八"), _cn_to_number("半")
+        >>> chinese_number("十五"), chinese_number("二十"), chinese_number("一百零八"), chinese_number("半")
         (15.0, 20.0, 108.0, 0.5)
+        >>> chinese_number("三万五千"), chinese_number("二三")
+        (35000.0, None)
     """
     if text == "半":
         return 0.5
+    if "万" in text:
+        high, _, low = text.partition("万")
+        high_value = chinese_number(high) if high else 1.0
+        low_value = chinese_number(low) if low else 0.0
+        if high_value is None or low_value is None:
+            return None
+        return high_value * 10000 + low_value
     total, digit = 0, None
     for ch in text:
         if ch in _CN_DIGIT:
@@ -145,7 +154,7 @@ def _pct_word(m: re.Match[str]) -> str:
     raw = m.group(1)
     if raw[0].isdigit():
         return raw + "%"
-    value = _cn_to_number(raw)
+    value = chinese_number(raw)
     return m.group(0) if value is None else _fmt_number(value) + "%"
 
 
@@ -410,7 +419,7 @@ def _chinese_readings(s: str) -> list[_Reading]:
     """Chinese-numeral readings, accepted only when a unit follows (``两栋``, ``一周内``, ``至少一件``)."""
     out: list[_Reading] = []
     for m in _CN_RE.finditer(s):
-        value = _cn_to_number(m.group(1))
+        value = chinese_number(m.group(1))
         if value is None:
             continue
         flags: set[str] = set()
@@ -459,7 +468,7 @@ def _date_reading(m: re.Match[str], s: str) -> _Reading:
     if g["y1"]:
         return _window(float(g["y1"]), float(g["y2"]), "年", start, end, flags)
     if g["ch"]:
-        hour = float(g["ch"]) if g["ch"].isdigit() else _cn_to_number(g["ch"]) or 0.0
+        hour = float(g["ch"]) if g["ch"].isdigit() else chinese_number(g["ch"]) or 0.0
         half = g["chalf"]
         if half:
             hour += 0.5 if half == "半" else int(half[:-1]) / 60

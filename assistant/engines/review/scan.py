@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from ...records.values import chinese_number
+
 DateKind = Literal["dated", "month", "year_end", "recurring", "undated"]
 
 _FULL = "０１２３４５６７８９％．，：＋－／＜＞＝～"
@@ -247,46 +249,6 @@ class Scan:
     @property
     def has_quantity_with_unit(self) -> bool:
         return any(q.has_unit for q in self.quantities)
-
-
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def chinese_number(text: str) -> float | None:
-    """Value of a small Chinese numeral (一, 十二, 两百, 半); None if it is not one.
-
-    Example:
-        >>> chinese_number("十二"), chinese_number("两"), chinese_number("半"), chinese_number("三百五十")
-        (12.0, 2.0, 0.5, 350.0)
-    """
-    if text == "半":
-        return 0.5
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in "十百千万":
-            factor = {"十": 10, "百": 100, "千": 1000, "万": 10000}[ch]
-            if ch == "万":
-                total = (total + (current or 0)) * factor
-            else:
-                total += (current or 1) * factor
-            current = 0
-        else:
-            return None
-    return float(total + current)
 
 
 def _to_float(text: str) -> float:
