@@ -217,7 +217,8 @@ def _add_mentions(
             elif mention.kind == "rate" and dominant_unit([corpus.rows[r].parsed for r in c.rows]) != "%":
                 continue
             score = max(coverage(c.name, mention_grams), dice(c.name, mention.name))
-            if score >= 0.5 and score > best_score:
+            # more than half: 公务员培训 shares only 培训 with 党员培训班期数 (0.5) and must not take it
+            if score > 0.5 and score > best_score:
                 best, best_score = c, score
         if best is not None:
             best.mention = mention

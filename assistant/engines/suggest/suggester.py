@@ -398,7 +398,7 @@ class Suggester:
             floor = GENERIC_FLOOR.get(group, 0.0) if (group != "成本" or draft.budget_wan) else 0.0
             if not any(
                 slot_group(c.level2) == group and c.confidence >= floor and _relevant(c) and try_pick(c)
-                for c in _required_order(ranked, group)
+                for c in ranked
                 if id(c) not in rejected
             ):
                 fallback = self._fallback(group, draft)
@@ -462,28 +462,24 @@ class Suggester:
 
 
 #: Below this confidence a template fills a required slot only when it is about this project (its
-#: name's IDF-weighted bigrams found in the name/goal): 培训合格率 of a training neighbour is no
-#: quality target for a health project; the generic fallback is.
+#: name's IDF-weighted bigrams found in the name/goal) or comes from a project named like this one:
+#: 培训合格率 of a training neighbour is no quality target for a health project; the generic
+#: fallback is. (Measured: without the neighbour clause, weak but right templates of same-office
+#: neighbours were dropped and R@5 fell 0.004.)
 TOPICAL_CONFIDENCE = 0.1
 TOPICAL_COVERAGE = 0.25
+TOPICAL_NEIGHBOUR = 0.1
 
 
 def _relevant(c: Candidate) -> bool:
     """Whether a candidate may fill a required slot: confident, from the goal, or on topic."""
-    if __import__("os").environ.get("ABL_T") or c.mention is not None or c.template is None or c.confidence >= TOPICAL_CONFIDENCE:
+    if c.mention is not None or c.template is None or c.confidence >= TOPICAL_CONFIDENCE:
         return True
     if "goal_idf" not in c.features:
         return True  # not scored against the draft (a baseline's candidates): nothing to judge by
-    return c.features.get("goal_idf", 0.0) >= TOPICAL_COVERAGE
-
-
-def _required_order(ranked: Sequence[Candidate], group: str) -> list[Candidate]:
-    """A required slot's candidates: confident ones by score, then the weak ones most on topic first."""
-    members = [c for c in ranked if slot_group(c.level2) == group]
-    strong = [c for c in members if c.confidence >= TOPICAL_CONFIDENCE or c.mention is not None]
-    weak = [c for c in members if not (c.confidence >= TOPICAL_CONFIDENCE or c.mention is not None)]
-    weak.sort(key=lambda c: -c.features.get("goal_idf", 0.0))
-    return strong + weak
+    if c.features.get("name_sim", 0.0) >= TOPICAL_NEIGHBOUR:
+        return True  # its neighbours are projects like this one
+    return c.features["goal_idf"] >= TOPICAL_COVERAGE
 
 
 def _mentions_in_order(candidates: Sequence[Candidate]) -> list[Any]:

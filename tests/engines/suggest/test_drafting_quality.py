@@ -158,3 +158,28 @@ def test_example_table_on_the_seeds(seed_table):
             assert name.endswith(("率", "度")), name
     groups = {slot_group(level2) for level2, _ in table.values()}
     assert groups >= {"数量", "质量", "时效", "成本", "效益", "满意度"}
+
+
+def test_goal_count_keeps_its_own_name_when_a_template_only_half_matches():
+    """举办党员培训班3期 must not be shown as 公务员培训 ≥3期 (only 培训 is shared)."""
+    civil = project(
+        "公务员培训经费",
+        "公务员培训2期",
+        10,
+        [
+            ("产出指标", "数量指标", "公务员培训", "2期"),
+            ("产出指标", "质量指标", "培训合格率", "≥95%"),
+            ("产出指标", "时效指标", "培训完成时间", "2023年12月底前"),
+            ("产出指标", "成本指标", "培训总成本", "≤10万元"),
+            ("满意度指标", "服务对象满意度指标", "参训学员满意度", "≥90%"),
+        ],
+    )
+    suggester = Suggester(
+        corpus=Corpus([*training_projects(), civil]),
+        ranker=LinearRanker.heuristic(),
+        reviewer=StrictReviewer(),
+        embedder=KeywordEmbedder(),
+    )
+    rows = suggester.suggest(ProjectDraft("党员教育培训经费", goal="举办党员培训班3期", year=2024))
+    periods = [(s.name, s.value) for s in rows if s.value == "≥3期"]
+    assert periods == [("党员培训班期数", "≥3期")]
