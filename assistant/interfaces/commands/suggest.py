@@ -193,15 +193,10 @@ def result_dict(draft: ProjectDraft, suggestions: list[Suggestion]) -> dict[str,
 
 
 def format_range(s: Suggestion) -> str:
-    r = s.range
-    if r is None or r.low is None:
-        return ""
-    from ...engines.suggest.adapt import format_number
+    from ..frames import format_range as range_text
 
-    span = (
-        format_number(r.low) if r.high in (None, r.low) else f"{format_number(r.low)}–{format_number(r.high)}"
-    )
-    return f"范围 {r.comparator or ''}{span}{r.unit or ''}"
+    text = range_text(s.range)
+    return f"范围 {text}" if text else ""
 
 
 def format_table(draft: ProjectDraft, suggestions: list[Suggestion]) -> str:
