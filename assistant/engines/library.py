@@ -37,7 +37,6 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import AssistantError, InputError
@@ -164,12 +163,9 @@ class IndicatorLibrary:
     @property
     def store(self) -> Any:
         if self._store is None:
-            if self._store_arg is None or isinstance(self._store_arg, str | Path):
-                from ..store.database import Store
+            from ..store.database import as_store
 
-                self._store = Store.open(self._store_arg)
-            else:
-                self._store = self._store_arg
+            self._store = as_store(self._store_arg)
         return self._store
 
     def corpus(self) -> Corpus:

@@ -77,10 +77,9 @@ class Workbench:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                from ..store.database import Store
+                from ..store.database import as_store
 
-                arg = self._store_arg
-                self._store = Store.open(arg) if arg is None or isinstance(arg, str | Path) else arg
+                self._store = as_store(self._store_arg)
             return self._store
 
     def _embedder(self) -> Any:

@@ -711,6 +711,12 @@ def _install(staging: Path, target: Path, *, replace: bool) -> None:
             shutil.rmtree(trash, ignore_errors=True)
 
 
+def as_store(store: Any) -> Store:
+    """What engines accept as their store: a folder, ``None`` (the default store), or a store-like
+    object (a :class:`Store` or a test double), which is returned as is."""
+    return Store.open(store) if store is None or isinstance(store, str | Path) else store
+
+
 def open_default_store() -> Store:
     """The default store; built from ``corpus/raw`` the first time (a new user has a corpus at once).
 

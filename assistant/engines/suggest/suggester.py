@@ -246,12 +246,9 @@ class Suggester:
     @property
     def store(self) -> Any:
         if self._store is None:
-            if self._store_arg is None or isinstance(self._store_arg, str | Path):
-                from assistant.store.database import Store
+            from assistant.store.database import as_store
 
-                self._store = Store.open(self._store_arg)
-            else:
-                self._store = self._store_arg
+            self._store = as_store(self._store_arg)
         return self._store
 
     def corpus(self) -> Corpus:
