@@ -17,12 +17,10 @@ interrupted build never leaves a half-written model that looks valid.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from ..errors import AssistantError
+from ..locking import exclusive_lock
 from ..text.tokenizer import Tokenizer, default_tokenizer
 from .cnsyn_vectors import WordVectors, read_cnsyn_vectors
 from .static import CONFIG_FILE, STATIC_KIND, StaticModelConfig, _static_module_dir
@@ -174,23 +173,6 @@ def save_model_atomically(model: object, config: StaticModelConfig, directory: P
         raise
 
 
-@contextlib.contextmanager
-def _build_lock(directory: Path) -> Iterator[None]:
-    """An exclusive advisory lock so that two processes never build the same model at once."""
-    directory.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - non-POSIX
-        yield
-        return
-    with open(directory / ".build.lock", "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 def is_valid_static_model(directory: Path) -> bool:
     """Whether ``directory`` holds a complete static model built by this version's recipe."""
     try:
@@ -217,7 +199,7 @@ def ensure_default_model(*, force: bool = False) -> tuple[Path, BuildReport | No
     if not force and is_valid_static_model(directory):
         return directory, None
     try:
-        with _build_lock(directory.parent):
+        with exclusive_lock(directory.parent / ".build.lock"):
             if not force and is_valid_static_model(directory):  # another process built it meanwhile
                 return directory, None
             report = build_static_model(directory)

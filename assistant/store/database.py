@@ -61,6 +61,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import StoreError
+from ..locking import exclusive_lock
 from ..records.schema import Indicator, ParsedValue, Project
 
 log = logging.getLogger(__name__)
@@ -178,22 +179,6 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock serialising writers (commit + manifest) across processes."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - non-POSIX: SQLite still serialises the commits
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 class Store:
@@ -315,7 +300,7 @@ class Store:
             StoreError: the database cannot be written (disk full, read-only folder …).
         """
         try:
-            with _file_lock(self._directory / LOCK_NAME), self._connect() as con:
+            with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
                 con.execute("BEGIN IMMEDIATE")
                 try:
                     result = _insert_projects(con, projects)
@@ -356,7 +341,7 @@ class Store:
             on_disk = None
         if on_disk != current:
             try:
-                with _file_lock(self._directory / LOCK_NAME):
+                with exclusive_lock(self._directory / LOCK_NAME):
                     _write_json_atomic(path, self.manifest())
             except OSError as exc:  # a read-only store is still readable
                 log.warning("无法更新 %s：%s", path, exc)

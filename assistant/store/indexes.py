@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -42,6 +42,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import InputError, StoreError
+from ..locking import exclusive_lock
 from ..records.schema import Indicator, Project
 from ..text.tokenizer import Tokenizer, default_tokenizer
 from .bm25 import BM25Retriever
@@ -151,22 +152,6 @@ def manifest_mismatch(found: dict[str, Any] | None, expected: dict[str, Any]) ->
         if found.get(key) != value:
             return f"{key}: saved {found.get(key)!r}, expected {value!r}"
     return None
-
-
-@contextlib.contextmanager
-def _lock(directory: Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``<store>/index/.lock`` serialising index writers across processes."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - non-POSIX
-        yield
-        return
-    with open(directory / ".lock", "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -475,7 +460,7 @@ class IndexSet:
         retriever: R | None = None
         try:
             root.mkdir(parents=True, exist_ok=True)
-            with _lock(root):
+            with exclusive_lock(root / ".lock"):
                 reason = manifest_mismatch(
                     read_manifest(target), expected
                 )  # another process may have built it
