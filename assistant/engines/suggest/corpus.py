@@ -189,7 +189,11 @@ class Corpus:
         return found / sum(weights)
 
     def slot_rate(self, level2: str) -> float:
-        """The median past percentage target of a slot (90 when the slot has none), cached."""
+        """The median past percentage target of a slot, cached; 90 with fewer than 3 past targets.
+
+        Only floors count (≥, >, =): a cap such as 优秀比例≤25% is not a share to aim for, and one or
+        two values in a small store are no evidence for a whole slot.
+        """
         cached = self._rates.get(level2)
         if cached is None:
             values = sorted(
@@ -198,10 +202,13 @@ class Corpus:
                 if r.level2 == level2
                 and r.measurable
                 and r.parsed.unit in {"%", "％"}
+                and r.parsed.comparator not in ("≤", "<")
                 and r.parsed.low
                 and 0 < r.parsed.low <= 100
             )
-            cached = self._rates[level2] = float(round(values[len(values) // 2])) if values else 90.0
+            cached = self._rates[level2] = (
+                float(round(values[len(values) // 2])) if len(values) >= 3 else 90.0
+            )
         return cached
 
     def __len__(self) -> int:

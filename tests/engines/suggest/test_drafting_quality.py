@@ -15,7 +15,8 @@ from assistant.engines.suggest.ranker import LinearRanker
 from assistant.engines.suggest.render import measurable_name, rate_value
 from assistant.engines.suggest.suggester import Suggester
 from assistant.interfaces.cli import main
-from assistant.records.schema import ProjectDraft
+from assistant.records.build import make_indicator
+from assistant.records.schema import Project, ProjectDraft
 from assistant.records.values import parse_value
 
 from .fakes import KeywordEmbedder, StrictReviewer, project, training_projects
@@ -183,3 +184,22 @@ def test_goal_count_keeps_its_own_name_when_a_template_only_half_matches():
     rows = suggester.suggest(ProjectDraft("党员教育培训经费", goal="举办党员培训班3期", year=2024))
     periods = [(s.name, s.value) for s in rows if s.value == "≥3期"]
     assert periods == [("党员培训班期数", "≥3期")]
+
+
+def _effect_project(name: str, value: str) -> Project:
+    return Project(
+        name=name, indicators=(make_indicator("效益指标", "社会效益指标", "考核优秀等次比例", value),)
+    )
+
+
+def test_slot_rate_ignores_caps_and_needs_three_past_targets() -> None:
+    # a cap (≤25%) is not a share to aim for; one or two targets are no evidence for a whole slot
+    assert Corpus([_effect_project("甲", "≤25%")]).slot_rate("社会效益指标") == 90.0
+    assert (
+        Corpus([_effect_project("甲", "≥80%"), _effect_project("乙", "≥82%")]).slot_rate("社会效益指标")
+        == 90.0
+    )
+    three = Corpus(
+        [_effect_project(n, v) for n, v in (("甲", "≥80%"), ("乙", "≥82%"), ("丙", "≤25%"), ("丁", "≥84%"))]
+    )
+    assert three.slot_rate("社会效益指标") == 82.0
