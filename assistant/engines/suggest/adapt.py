@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ...records.values import chinese_number
+
 # A count unit → the noun that names "how many" (培训 + 人 → 培训人数). ``None``: "<object>数量".
 COUNT_UNITS: dict[str, str | None] = {
     "人次": "人次",
@@ -67,20 +69,6 @@ COUNT_UNITS: dict[str, str | None] = {
     "起": None,
 }
 MONEY_UNITS = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001, "万": 1.0}
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[^一二两三四五六七八九十百千万]))"
 _UNIT = "|".join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=True))
@@ -129,16 +117,7 @@ def cn_number(text: str) -> float | None:
         return float(text)
     except ValueError:
         pass
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_SCALE:
-            total += (current or 1) * _CN_SCALE[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    return chinese_number(text)
 
 
 def format_number(value: float) -> str:
