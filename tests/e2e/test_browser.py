@@ -219,7 +219,8 @@ def test_review_upload_shows_flagged_rows(page, seeds_dir):
     assert "退回" in verdicts and len(rows) >= 10
     deferred = [r for r in rows if r[3] == "依申报情况定"]
     assert deferred and deferred[0][4] == "退回" and deferred[0][7], "flagged with a rewrite"
-    assert page.locator("#review-chart-codes canvas, #review-chart-codes svg").count() >= 1
+    # the chart draws (vega) a moment after the table lands: wait for it rather than race it
+    page.wait_for_selector("#review-chart-codes canvas, #review-chart-codes svg", timeout=30_000)
     _shot(page, "review_results")
 
     page.locator("#filter-verdict input").click()
