@@ -129,11 +129,18 @@ _RATE_STEMS = (
 _RATE_SUFFIX_BY_GROUP = {"效益": "认可度", "满意度": "满意度"}
 
 
+#: Words that already say a cost name is about money (培训费, 慰问资金, 补助标准, 总支出 …).
+_MONEY_WORDS = re.compile(r"费|成本|资金|经费|金额|补助|补贴|标准|支出|投入|预算|造价|价|开支|额度|金")
+
+
 def measurable_name(name: str, level2: str, value: str) -> str:
-    """The name a % value can stand under: a rate name as is; a statement gets the share it measures.
+    """The name a value can stand under: a rate name as is; a statement gets the share it measures;
+    a cost name says it is a cost.
 
     "拉近党和群众密切联系 ≥95%" says nothing; "拉近党和群众密切联系认可度 ≥95%" (the share of those
-    served who acknowledge the effect) is a survey target a reviewer can check. Non-% values keep their name.
+    served who acknowledge the effect) is a survey target a reviewer can check. Past tables often
+    name a cost by its object alone (社区 5万元/个, 慰问 2万元): the suggestion reads 社区成本, 慰问成本.
+    Other values keep their name.
 
     Example:
         >>> measurable_name("拉近党和群众密切联系", "可持续影响指标", "≥95%")
@@ -142,7 +149,13 @@ def measurable_name(name: str, level2: str, value: str) -> str:
         ('社区服务质量达标率', '项目完成率')
         >>> measurable_name("培训合格率", "质量指标", "100%"), measurable_name("培训人次", "数量指标", "≥40人次")
         ('培训合格率', '培训人次')
+        >>> measurable_name("社区", "成本指标", "≤5万元/个"), measurable_name("培训费", "成本指标", "≤2万元")
+        ('社区成本', '培训费')
     """
+    if slot_group(level2) == "成本" and not value.endswith("%"):
+        if _MONEY_WORDS.search(name) or re.search(r"\d", name):
+            return name  # already about money, or a sentence that states its own amount
+        return re.sub(r"[\s。，,；;：:、.!！]+$", "", name) + "成本"
     if not value.endswith("%") or _is_rate_name(name) or name.endswith(("度", "占比", "比例")):
         return name  # 合格率, 便利度, 知晓度, 自有资金占比 already say which share
     stem = re.sub(r"[\s。，,；;：:、.!！]+$", "", name).replace("、", "和")
