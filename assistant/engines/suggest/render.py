@@ -129,6 +129,7 @@ _RATE_STEMS = (
 _RATE_SUFFIX_BY_GROUP = {"效益": "认可度", "满意度": "满意度"}
 
 
+_TRAILING_PUNCT = re.compile(r"[\s。，,；;：:、.!！]+$")
 #: Words that already say a cost name is about money (培训费, 慰问资金, 补助标准, 总支出 …).
 _MONEY_WORDS = re.compile(r"费|成本|资金|经费|金额|补助|补贴|标准|支出|投入|预算|造价|价|开支|额度|金")
 
@@ -155,10 +156,10 @@ def measurable_name(name: str, level2: str, value: str) -> str:
     if slot_group(level2) == "成本" and not value.endswith("%"):
         if _MONEY_WORDS.search(name) or re.search(r"\d", name):
             return name  # already about money, or a sentence that states its own amount
-        return re.sub(r"[\s。，,；;：:、.!！]+$", "", name) + "成本"
+        return _TRAILING_PUNCT.sub("", name) + "成本"
     if not value.endswith("%") or _is_rate_name(name) or name.endswith(("度", "占比", "比例")):
         return name  # 合格率, 便利度, 知晓度, 自有资金占比 already say which share
-    stem = re.sub(r"[\s。，,；;：:、.!！]+$", "", name).replace("、", "和")
+    stem = _TRAILING_PUNCT.sub("", name).replace("、", "和")
     if stem.endswith(_RATE_STEMS):
         return stem + "率"
     suffix = _RATE_SUFFIX_BY_GROUP.get(slot_group(level2) or "", "达标率")
