@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from assistant.records import values
@@ -540,6 +540,8 @@ def test_duration_round_trip(comparator, low, unit):
 @given(NUMBERS, NUMBERS, st.sampled_from(UNITS))
 def test_range_round_trip(a, b, unit):
     low, high = sorted((a, b))
+    # a bare "2022-2023" is a span of years by design (parse_value reads it as a deadline window)
+    assume(unit or not all(x.is_integer() and 1900 <= x <= 2099 for x in (low, high)))
     parsed = ParsedValue(kind="range", low=low, high=high, unit=unit)
     assert _same_reading(parse_value(format_value(parsed)), parsed), format_value(parsed)
 
