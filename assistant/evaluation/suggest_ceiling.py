@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.engines.suggest.candidates import Candidate, is_duplicate
-from assistant.engines.suggest.textsim import dice, normalise_name
+from assistant.engines.suggest.textsim import MATCH_THRESHOLD, dice, names_match, normalise_name
 from assistant.engines.suggest.training import eval_slot, fit, loo_examples, matches
 
 from .suggest_eval import Config, Evaluator, _fold_of
@@ -93,9 +93,9 @@ def measure(evaluator: Evaluator, ks: Sequence[int] = (5, 10)) -> Ceiling:
         text = f"{project.name or ''}{project.goal or ''}"
         for t in corpus.true_indicators(i):
             total += 1
-            if any(j != i and dice(n, t.name) >= 0.5 for j, n in names_by_slot[eval_slot(t.level2)]):
+            if any(j != i and names_match(n, t.name) for j, n in names_by_slot[eval_slot(t.level2)]):
                 other += 1
-            elif best_span_dice(t.name, text) >= 0.5:
+            elif best_span_dice(t.name, text) >= MATCH_THRESHOLD:
                 goal_only += 1
 
     suggester = evaluator.suggester(Config("ceiling", retrieval="bigram"))

@@ -241,7 +241,7 @@ _M = r"(?:1[0-2]|0?[1-9])"
 _D = r"(?:3[01]|[12]\d|0?[1-9])"
 _END = r"(?P<end>底|末|上旬|中旬|下旬)?(?P<mark>之前|以前|前|以内|之内|内|为止|止|以后|之后|后|起|开始)?"
 #: Units that make a year-like number a count, not a date (2036.9户, 0-2036.9%; 2023.11月 stays a date).
-_COUNT_UNIT = _alternation(w for w in _UNIT_WORDS if w not in _TIME_UNITS)
+_COUNT_AFTER = rf"\s*(?:[万亿千]|{_alternation(w for w in _UNIT_WORDS if w not in _TIME_UNITS)})"
 _DATE_RE = re.compile(
     "|".join(
         (
@@ -252,7 +252,7 @@ _DATE_RE = re.compile(
             rf"(?:(?P<ry>每年)|(?<!\d)(?P<my>{_Y})年)?(?<![\d.])(?P<m1>{_M})(?:-|~|至|到)(?P<m2>{_M})月份?",
             # 2023-11-30, 2023/11/30, 2023.11.30, 2023-11
             rf"(?<![\d.])(?P<iy>{_Y})(?P<isep>[-/.])(?P<im>{_M})(?:(?P=isep)(?P<id>{_D}))?"
-            rf"(?![\d.%元万人个次件]|\s*(?:{_COUNT_UNIT})|[-~至到]\d+(?:\.\d+)?\s*(?:[%％万亿千]|{_COUNT_UNIT}))",
+            rf"(?![\d.]|{_COUNT_AFTER}|[-~至到]\d+(?:\.\d+)?{_COUNT_AFTER})",
             # 2022-2022, 2022年至2023年
             rf"(?<![\d.])(?P<y1>{_Y})年?度?(?:-|~|至|到)(?P<y2>{_Y})(?:年度?|(?=$|[;,。、)]))",
             # 六点半前, 每天早上6点前
