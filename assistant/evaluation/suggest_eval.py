@@ -37,6 +37,8 @@ from typing import Any
 
 from assistant.records.schema import Project, ValueRange
 
+from .stats import bootstrap_ci
+
 ROOT = Path(__file__).resolve().parents[2]
 TUNED_CV = "tuned-cv"  # the embedder name meaning "the default model tuned per fold on the other folds"
 LOOSE_THRESHOLD = 0.4  # sensitivity of recall@10 to the matching rule (reported as R10@.4)
@@ -56,6 +58,10 @@ class Config:
     ranker: str = "learned"  # learned (cross-fitted) | heuristic
     adapt: bool = True
     same_name: bool = False  # also hide other projects with the same name (other years)
+    # rebuild the corpus without the held-out project (its statistics, templates and bigram index)
+    # instead of masking it; for the in-memory bigram engine (store-index ablations mask)
+    rebuild: bool = True
+    library: bool = True  # the indicator library's candidates (off: corpus only, an ablation)
 
 
 @dataclass
@@ -192,7 +198,13 @@ def _fold_of(project: Project, folds: int) -> int:
 
 def _suggestion_rows(suggestions: Sequence[Any]) -> list[Row]:
     return [
-        Row(s.level2, s.name, s.value, s.range, s.review.label if s.review is not None else "clear")
+        Row(
+            s.level2,
+            s.name,
+            s.value,
+            s.range,
+            "placeholder" if s.is_placeholder else (s.review.label if s.review is not None else "clear"),
+        )
         for s in suggestions
     ]
 
@@ -229,6 +241,7 @@ class Evaluator:
         """The engine for a configuration (``embedder`` overrides the configured one)."""
         from assistant.engines.suggest.ranker import LinearRanker
         from assistant.engines.suggest.suggester import Suggester
+        from assistant.records.library import IndicatorLibrary
 
         if config.retrieval in ("bm25", "bigram"):
             embedder = False
@@ -252,6 +265,7 @@ class Evaluator:
             retrieval=config.retrieval,  # type: ignore[arg-type]
             adapt=config.adapt,
             retriever=retriever,
+            library=None if config.library else IndicatorLibrary((), ()),
         )
 
     def tuned_embedder(self, fold: int) -> Any:
@@ -307,9 +321,54 @@ class Evaluator:
         suggester = self.suggester(config)
         suggester.warm_up()
         examples = loo_examples(suggester, self.corpus, self.indices, config.same_name)
+        if config.rebuild and config.retrieval == "bigram":
+            for fold in range(self.folds):
+                self._draft_fold_rebuilt(examples, fold, fold_of, config, tables)
+            return tables
         for fold in range(self.folds):
             self._assemble_fold(suggester, examples, fold, fold_of, config, tables)
         return tables
+
+    def held_out_corpus(self, index: int, same_name: bool = False) -> Any:
+        """The corpus without project ``index`` (and, with ``same_name``, its other years): every
+        statistic, template and index the engine uses is then built as if the project never existed."""
+        from assistant.engines.suggest.corpus import Corpus
+        from assistant.engines.suggest.training import exclusion
+
+        hidden = exclusion(self.corpus, index, same_name)
+        return Corpus([p for i, p in enumerate(self.corpus.projects) if i not in hidden])
+
+    def _draft_fold_rebuilt(
+        self, examples: Sequence[Any], fold: int, fold_of: dict[int, int], config: Config, tables: dict
+    ) -> None:
+        """Draft the fold's projects each from a corpus rebuilt without it, ranked by a model trained
+        on the other folds' leave-one-out candidates."""
+        from assistant.engines.suggest.ranker import LinearRanker
+        from assistant.engines.suggest.suggester import Suggester
+        from assistant.engines.suggest.training import draft_of, fit
+        from assistant.records.library import IndicatorLibrary
+
+        if config.ranker == "learned":
+            ranker = fit([e for e in examples if fold_of[e.project] != fold])
+        else:
+            ranker = LinearRanker.heuristic()
+        for i in self.indices:
+            if fold_of[i] != fold:
+                continue
+            suggester = Suggester(
+                corpus=self.held_out_corpus(i, config.same_name),
+                embedder=False,
+                ranker=ranker,
+                reviewer=self.reviewer,
+                retrieval="bigram",
+                adapt=config.adapt,
+                library=None if config.library else IndicatorLibrary((), ()),
+            )
+            draft = draft_of(self.corpus.projects[i])
+            candidates = suggester.candidates(draft)
+            tables[i] = tuple(
+                _suggestion_rows(suggester.assemble(list(candidates), draft, k)) for k in (5, 10, None)
+            )
 
     def _assemble_fold(
         self,
@@ -397,7 +456,7 @@ class Evaluator:
         import numpy as np
 
         r5, r10, cov, rows, loose = [], [], [], [], []
-        agree = total = hit = ranged = vague = 0
+        agree = total = hit = ranged = vague = placeholders = 0
         for i, (top5, top10, full) in tables.items():
             truth = self.corpus.true_indicators(i)
             r5.append(score_rows(top5, truth, 5)[0])
@@ -409,6 +468,7 @@ class Evaluator:
             cov.append(coverage(full))
             rows.append(len(full))
             vague += sum(1 for r in full if r.label in {"vague", "malformed"})
+            placeholders += sum(1 for r in full if r.label == "placeholder")
         n = max(len(tables), 1)
         return Result(
             name=config.name,
@@ -425,6 +485,9 @@ class Evaluator:
                 "quantitative_pairs": total,
                 "ranged_pairs": ranged,
                 "recall10_dice04": float(np.mean(loose)) if loose else 0.0,
+                "recall5_ci": bootstrap_ci(r5),
+                "recall10_ci": bootstrap_ci(r10),
+                "placeholders": placeholders,
             },
         )
 
@@ -441,6 +504,8 @@ def default_configs(tuned: str | None = None, untuned: str | None = None) -> lis
         Config("baseline: most-frequent", kind="most-frequent"),
         Config("baseline: copy-bm25", kind="copy-bm25"),
         Config("engine (bigram bm25 + ranker + adapt)", retrieval="bigram"),
+        Config("ablation: engine, masked instead of rebuilt", retrieval="bigram", rebuild=False),
+        Config("ablation: no indicator library", retrieval="bigram", library=False),
         Config("ablation: jieba bm25 (store index)", retrieval="bm25"),
         Config("ablation: dense (store index)", retrieval="dense", embedder=tuned),
         Config("ablation: hybrid (store index)", retrieval="hybrid", embedder=tuned),
@@ -461,14 +526,20 @@ def default_configs(tuned: str | None = None, untuned: str | None = None) -> lis
 
 
 def format_table(results: Sequence[Result]) -> str:
-    """A plain-text table of the results."""
-    header = f"{'system':46s} {'R@5':>6s} {'R@10':>6s} {'cover':>6s} {'unit':>6s} {'inrng':>6s} {'vague':>6s} {'rows':>5s} {'ms':>6s} {'R10@.4':>7s}"
+    """A plain-text table of the results (recall with its 95% bootstrap interval over projects)."""
+    header = (
+        f"{'system':46s} {'R@5 [95% CI]':>20s} {'R@10 [95% CI]':>20s} {'cover':>6s} {'unit':>6s} "
+        f"{'inrng':>6s} {'vague':>6s} {'待填':>5s} {'rows':>5s} {'ms':>6s} {'R10@.4':>7s}"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
+        low5, high5 = r.extra.get("recall5_ci", (0.0, 0.0))
+        low10, high10 = r.extra.get("recall10_ci", (0.0, 0.0))
         lines.append(
-            f"{r.name:46s} {r.recall5:6.3f} {r.recall10:6.3f} {r.coverage:6.3f} {r.unit:6.3f} "
-            f"{r.in_range:6.3f} {r.vague:6d} {r.rows:5.1f} {r.ms_per_project:6.1f} "
-            f"{r.extra.get('recall10_dice04', 0.0):7.3f}"
+            f"{r.name:46s} {f'{r.recall5:.3f} [{low5:.3f},{high5:.3f}]':>20s} "
+            f"{f'{r.recall10:.3f} [{low10:.3f},{high10:.3f}]':>20s} {r.coverage:6.3f} {r.unit:6.3f} "
+            f"{r.in_range:6.3f} {r.vague:6d} {r.extra.get('placeholders', 0):5d} {r.rows:5.1f} "
+            f"{r.ms_per_project:6.1f} {r.extra.get('recall10_dice04', 0.0):7.3f}"
         )
     return "\n".join(lines)
 

@@ -39,6 +39,7 @@ from .handlers import (
     row_details,
     search_library,
     store_status,
+    swap_alternative,
     table_project,
     value_distribution,
 )
@@ -149,6 +150,15 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                             label="建议的绩效指标（可直接修改“三级指标”“指标值”）",
                             elem_id="draft-grid",
                         )
+                        alternatives_grid = gr.Dataframe(
+                            headers=frames.ALTERNATIVE_COLUMNS,
+                            interactive=False,
+                            wrap=True,
+                            max_height=320,
+                            column_widths=["6%", "14%", "34%", "20%", "8%", "18%"],
+                            label="备选指标（按置信度排序；点选一行即替换表格中同一二级指标的行）",
+                            elem_id="draft-alternatives",
+                        )
                         with gr.Row():
                             export_xlsx = gr.Button("导出申报表（XLSX）", elem_id="export-xlsx")
                             export_docx = gr.Button("导出 Word（DOCX）", elem_id="export-docx")
@@ -168,6 +178,7 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                         )
                         review_detail = gr.HTML(elem_id="draft-review")
                 suggestions_state = gr.State([])
+                alternatives_state = gr.State([])
                 previous_grid = gr.State(None)
 
             # ------------------------------------------------------------------ 审核
@@ -329,7 +340,17 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
 
         def run_draft(*fields: Any) -> tuple[Any, ...]:
             view = draft_table(*fields, store_dir=store)
-            return view.status, view.table, view.suggestions, view.table, frames.evidence_html(None), [], ""
+            return (
+                view.status,
+                view.table,
+                view.suggestions,
+                view.table,
+                frames.evidence_html(None),
+                [],
+                "",
+                view.alternatives_table,
+                view.alternatives,
+            )
 
         draft_outputs = [
             draft_status,
@@ -339,6 +360,8 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
             evidence,
             spans,
             review_detail,
+            alternatives_grid,
+            alternatives_state,
         ]
         draft_button.click(run_draft, draft_inputs, draft_outputs, api_name="draft")
         name.submit(run_draft, draft_inputs, draft_outputs, api_visibility="private")
@@ -368,6 +391,22 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
             [evidence, spans, review_detail],
             api_visibility="private",
             concurrency_limit=None,
+        )
+
+        def on_swap(suggestions: Any, alternatives: Any, evt: gr.SelectData) -> tuple[Any, ...]:
+            try:
+                number = int(float(evt.row_value[0]))
+            except (TypeError, ValueError, IndexError):
+                return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            table, spare = swap_alternative(suggestions or [], alternatives or [], number)
+            grid = frames.suggestions_frame(table)
+            return grid, table, grid, frames.alternatives_frame(spare), spare, frames.evidence_html(None)
+
+        alternatives_grid.select(
+            on_swap,
+            [suggestions_state, alternatives_state],
+            [draft_grid, suggestions_state, previous_grid, alternatives_grid, alternatives_state, evidence],
+            api_visibility="private",
         )
 
         def export(fmt: str) -> Any:
@@ -534,6 +573,7 @@ __all__ = [
     "check_uploads",
     "draft_table",
     "export_draft",
+    "swap_alternative",
     "filter_review_rows",
     "ingest_documents",
     "launch_app",

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engines.review.report import CODE_ZH, LABEL_ZH, VERDICT_ZH
 from ..records.levels import LEVEL1, LEVEL2
-from ..records.schema import IndicatorReview, ProjectReview, Reason, Suggestion, ValueRange
+from ..records.schema import DraftResult, IndicatorReview, ProjectReview, Reason, Suggestion, ValueRange
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +39,9 @@ PROBLEM_SEPARATOR = "；"
 VERDICT_COLOURS = {VERDICT_ZH["ok"]: "#d9f2de", VERDICT_ZH["warn"]: "#fff0c2", VERDICT_ZH["block"]: "#fad4d8"}
 
 DRAFT_COLUMNS = ["序号", "一级指标", "二级指标", "三级指标", "指标值", "范围", "置信度", "审核"]
+ALTERNATIVE_COLUMNS = ["序号", "二级指标", "三级指标", "指标值", "置信度", "依据"]
+#: Evidence kinds as a drafter reads them.
+EVIDENCE_KINDS = {"goal": "年度目标", "budget": "项目预算", "corpus": "历史目标", "library": "指标库"}
 REVIEW_COLUMNS = [
     "项目",
     "二级指标",
@@ -146,6 +149,45 @@ def suggestions_frame(suggestions: Sequence[Suggestion]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
 
 
+def alternatives_frame(alternatives: Sequence[Suggestion]) -> pd.DataFrame:
+    """Ranked alternatives (columns :data:`ALTERNATIVE_COLUMNS`); 序号 n is alternative n."""
+    import pandas as pd
+
+    rows = [
+        [
+            number,
+            s.level2,
+            s.name,
+            display_value(s.value),
+            round(float(s.confidence), 2),
+            "、".join(dict.fromkeys(EVIDENCE_KINDS.get(e.kind, e.kind) for e in s.evidence)) or "无",
+        ]
+        for number, s in enumerate(alternatives, start=1)
+    ]
+    return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
+
+
+def draft_notes_html(result: DraftResult) -> str:
+    """The draft's domains (with the reason), notes and table-check findings, escaped."""
+    parts = []
+    if result.domains:
+        parts.append(
+            "<p><b>所属领域</b>："
+            + "；".join(f"{esc(d.domain)}（{esc(d.reason)}）" for d in result.domains)
+            + "</p>"
+        )
+    parts += [f"<p class='note'>⚠ {esc(note)}</p>" for note in result.notes]
+    if result.findings:
+        parts.append(
+            "<p><b>表格检查</b>："
+            + "；".join(f"{esc(code_name(f.code))}：{esc(f.message)}" for f in result.findings)
+            + "</p>"
+        )
+    else:
+        parts.append("<p><b>表格检查</b>：未发现缺项、重复、超预算或与项目无关的指标。</p>")
+    return "<div class='draft-notes'>" + "".join(parts) + "</div>"
+
+
 def evidence_html(suggestion: Suggestion | None) -> str:
     """The evidence of one suggestion as an escaped HTML table (past project, indicator, value, file)."""
     if suggestion is None:
@@ -158,12 +200,15 @@ def evidence_html(suggestion: Suggestion | None) -> str:
     if not suggestion.evidence:
         return head + "<p class='muted'>没有直接对应的历史指标（按常用模板生成，请结合实际核定）。</p>"
     rows = "".join(
-        f"<tr><td>{esc(e.project)}</td><td>{esc(e.name)}</td><td>{esc(e.value)}</td><td>{esc(e.source)}</td></tr>"
+        f"<tr><td>{esc(EVIDENCE_KINDS.get(e.kind, e.kind))}</td><td>{esc(e.project)}</td><td>{esc(e.name)}</td>"
+        f"<td>{esc(e.value)}</td><td>{esc(e.source)}</td></tr>"
         for e in suggestion.evidence
     )
+    explain = f"<p>指标解释：{esc(suggestion.explain)}</p>" if suggestion.explain else ""
     return (
         head
-        + "<table class='evidence'><thead><tr><th>历史项目</th><th>三级指标</th><th>指标值</th><th>来源文件</th>"
+        + explain
+        + "<table class='evidence'><thead><tr><th>依据类型</th><th>项目</th><th>指标</th><th>取值</th><th>来源</th>"
         + f"</tr></thead><tbody>{rows}</tbody></table>"
     )
 

@@ -196,11 +196,14 @@ def store_status(store_dir: str | Path | None = None) -> str:
 
 # ------------------------------------------------------------------------------------- 起草 (draft)
 class DraftView(NamedTuple):
-    """Outputs of :func:`draft_table`: status, the grid, the suggestions (row 序号 n → item n-1)."""
+    """Outputs of :func:`draft_table`: status, the grid, the suggestions (row 序号 n → item n-1),
+    the alternatives' grid and the alternatives (row 序号 n → item n-1)."""
 
     status: str
     table: pd.DataFrame
     suggestions: list[Suggestion]
+    alternatives_table: pd.DataFrame
+    alternatives: list[Suggestion]
 
 
 def draft_table(
@@ -211,29 +214,60 @@ def draft_table(
     department: object = None,
     store_dir: str | Path | None = None,
 ) -> DraftView:
-    """Suggest a full indicator table for the form's project, grouped 一级 → 二级 → 三级."""
+    """Suggest a full indicator table for the form's project, grouped 一级 → 二级 → 三级, with
+    ranked alternatives per slot, the project's domains, notes and the table checks."""
     import pandas as pd
 
     empty = pd.DataFrame(columns=frames.DRAFT_COLUMNS)
+    no_alternatives = pd.DataFrame(columns=frames.ALTERNATIVE_COLUMNS)
     try:
         draft = make_draft(name, goal, budget, year, department)
-        suggestions = frames.grouped_suggestions(workbench_for(store_dir).suggest(draft))
+        result = workbench_for(store_dir).draft(draft)
     except AssistantError as error:
-        return DraftView(message_html(form_message(error)), empty, [])
-    if not suggestions:
-        return DraftView(
-            message_html("语料库中没有可参考的历史指标，无法生成；请先在“语料”页导入往年的绩效目标表"),
-            empty,
-            [],
-        )
+        return DraftView(message_html(form_message(error)), empty, [], no_alternatives, [])
+    suggestions = frames.grouped_suggestions(result.table)
+    alternatives = list(result.alternatives)
     slots = list(dict.fromkeys(s.level2 for s in suggestions))
-    flagged = sum(1 for s in suggestions if s.review is not None and s.review.verdict != "ok")
+    pending = sum(1 for s in suggestions if s.is_placeholder)
     status = (
-        f"为“{draft.name}”生成 {len(suggestions)} 条指标，覆盖 {len(slots)} 个二级指标（{'、'.join(slots)}）。"
-        + (f"其中 {flagged} 条需要复核。" if flagged else "")
-        + "可直接修改“三级指标”“指标值”，修改后自动重新审核；点选一行查看依据。"
+        f"为“{draft.name}”生成 {len(suggestions)} 条指标，覆盖 {len(slots)} 个二级指标（{'、'.join(slots)}），"
+        f"另有 {len(alternatives)} 条备选。"
+        + (f"其中 {pending} 条指标值【待填】。" if pending else "")
+        + "可直接修改表格；点选一行查看依据；点选备选行可替换进表格。"
     )
-    return DraftView(message_html(status, "ok"), frames.suggestions_frame(suggestions), suggestions)
+    return DraftView(
+        message_html(status, "ok") + frames.draft_notes_html(result),
+        frames.suggestions_frame(suggestions),
+        suggestions,
+        frames.alternatives_frame(alternatives),
+        alternatives,
+    )
+
+
+def swap_alternative(
+    suggestions: Sequence[Suggestion], alternatives: Sequence[Suggestion], number: int
+) -> tuple[list[Suggestion], list[Suggestion]]:
+    """Put alternative ``number`` (1-based) into the table in place of the table's row of the same
+    二级 slot (the replaced row becomes an alternative); with no such row it is added.
+
+    Example:
+        >>> from assistant.records.schema import Suggestion
+        >>> row = lambda name: Suggestion("产出指标", "数量指标", name, "≥1个", None, 0.5)
+        >>> table, alts = swap_alternative([row("甲")], [row("乙")], 1)
+        >>> [s.name for s in table], [s.name for s in alts]
+        (['乙'], ['甲'])
+    """
+    table, spare = list(suggestions), list(alternatives)
+    if not 0 < number <= len(spare):
+        return table, spare
+    chosen = spare.pop(number - 1)
+    slot = next((i for i, s in enumerate(table) if s.level2 == chosen.level2), None)
+    if slot is None:
+        table.append(chosen)
+    else:
+        spare.insert(number - 1, table[slot])
+        table[slot] = chosen
+    return frames.grouped_suggestions(table), spare
 
 
 def table_project(

@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import IngestError, IngestWarning, InputError
-from ..records.schema import Indicator, IndicatorReview, Project, ProjectDraft, ProjectReview, Suggestion
+from ..records.schema import (
+    DraftResult,
+    Indicator,
+    IndicatorReview,
+    Project,
+    ProjectDraft,
+    ProjectReview,
+    Suggestion,
+)
 
 if TYPE_CHECKING:
     from ..engines.library import IndicatorLibrary
@@ -129,6 +137,10 @@ class Workbench:
             InputError: a bad draft (empty name, negative budget …).
         """
         return self.suggester.suggest(draft, k)
+
+    def draft(self, draft: ProjectDraft, k: int | None = None) -> DraftResult:
+        """The suggest engine's table, alternatives, domains, notes and table checks for ``draft``."""
+        return self.suggester.draft(draft, k)
 
     def review_indicator(self, indicator: Indicator, project: Project | None = None) -> IndicatorReview:
         return self.reviewer.review_indicator(indicator, project)

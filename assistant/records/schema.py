@@ -16,6 +16,9 @@ Comparator = Literal["≥", "≤", "=", ">", "<"]
 Label = Literal["clear", "vague", "malformed", "na"]
 Verdict = Literal["ok", "warn", "block"]
 Field = Literal["name", "value"]
+EvidenceKind = Literal["goal", "budget", "corpus", "library"]
+#: Opens every value the drafter must fill in (【待填：目标值】): no source gives the number.
+PLACEHOLDER_MARK = "【待填"
 
 
 def content_id(*parts: object) -> str:
@@ -186,12 +189,15 @@ class ValueRange:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A past indicator that supports a suggestion."""
+    """What a suggested value rests on. ``kind``: ``goal`` (the project's goal or year), ``budget``
+    (arithmetic on its budget), ``corpus`` (past targets) or ``library`` (a standard named in the
+    indicator library)."""
 
     project: str
     name: str
     value: str
     source: str
+    kind: EvidenceKind = "corpus"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -220,3 +226,34 @@ class Suggestion:
     confidence: float
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     review: IndicatorReview | None = None
+    explain: str | None = None  # 指标解释: what is measured and how
+
+    @property
+    def is_placeholder(self) -> bool:
+        """A value the drafter must fill in (no source gives a number)."""
+        return PLACEHOLDER_MARK in self.value
+
+
+@dataclass(frozen=True, slots=True)
+class DomainFinding:
+    """A policy domain found for a draft, and why (名称含“供水”；部门含“水利局”)."""
+
+    domain: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftResult:
+    """A drafted table: the rows to submit, ranked alternatives per slot, the project's domains,
+    the table checks 审核 runs, and plain notes (e.g. that the corpus has no project like this one)."""
+
+    draft: ProjectDraft
+    table: tuple[Suggestion, ...]
+    alternatives: tuple[Suggestion, ...] = ()
+    domains: tuple[DomainFinding, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+    nearest: float = 0.0  # name similarity of the closest past project (0–1)

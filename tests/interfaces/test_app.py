@@ -51,7 +51,7 @@ def draft(store_dir) -> app.DraftView:
 
 # ------------------------------------------------------------------------------------------- 起草
 def test_draft_gives_a_complete_grouped_table(draft):
-    status, table, suggestions = draft
+    status, table, suggestions, alternatives_table, alternatives = draft
     assert "生成" in status and "status ok" in status
     assert list(table.columns) == frames.DRAFT_COLUMNS
     assert len(table) == len(suggestions) >= 6
@@ -68,10 +68,26 @@ def test_draft_gives_a_complete_grouped_table(draft):
     assert ((table["置信度"] >= 0) & (table["置信度"] <= 1)).all()
     # row n is suggestion n-1 (the evidence panel relies on it)
     assert [s.name for s in suggestions] == table["三级指标"].tolist()
+    # ranked alternatives beside the table, row n is alternative n-1; the status names the domain
+    assert list(alternatives_table.columns) == frames.ALTERNATIVE_COLUMNS
+    assert len(alternatives_table) == len(alternatives) and len(suggestions) + len(alternatives) >= 10
+    assert alternatives_table["三级指标"].tolist() == [s.name for s in alternatives]
+    assert "所属领域" in status and "党建组织" in status and "表格检查" in status
+
+
+def test_swapping_an_alternative_replaces_the_row_of_its_slot(draft):
+    _, _, suggestions, _, alternatives = draft
+    number = next(i for i, a in enumerate(alternatives, start=1) if any(s.level2 == a.level2 for s in suggestions))
+    chosen = alternatives[number - 1]
+    replaced = next(s for s in suggestions if s.level2 == chosen.level2)
+    table, spare = app.swap_alternative(suggestions, alternatives, number)
+    assert chosen in table and replaced not in table and replaced in spare and chosen not in spare
+    assert len(table) == len(suggestions) and len(spare) == len(alternatives)
+    assert app.swap_alternative(suggestions, alternatives, 0) == (list(suggestions), list(alternatives))
 
 
 def test_draft_with_bad_input_gives_one_clear_line(store_dir):
-    status, table, suggestions = app.draft_table("   ", store_dir=store_dir)
+    status, table, suggestions, *_ = app.draft_table("   ", store_dir=store_dir)
     assert "项目名称为空" in status and "status error" in status
     assert table.empty and suggestions == []
     status, *_ = app.draft_table("培训", budget="十二万", store_dir=store_dir)
@@ -81,13 +97,13 @@ def test_draft_with_bad_input_gives_one_clear_line(store_dir):
     status, *_ = app.draft_table("培训", budget=-3, store_dir=store_dir)
     assert "预算无效" in status and "--budget" not in status and "“资金（万元）”" in status
     # gradio's number box sends 0 when left empty: that is "not given", not an error
-    status, table, _ = app.draft_table("党员教育培训经费", budget=0, year=0, store_dir=store_dir)
+    status, table, *_ = app.draft_table("党员教育培训经费", budget=0, year=0, store_dir=store_dir)
     assert "status ok" in status and not table.empty
     assert not table["指标值"].str.startswith("=").any() and not table["范围"].str.startswith("=").any()
 
 
 def test_editing_a_value_rereviews_it_with_spans_and_rewrite(draft, store_dir):
-    _, table, _ = draft
+    _, table, *_ = draft
     edited = table.copy()
     row = int(edited.index[edited["二级指标"] == "质量指标"][0])
     edited.loc[row, "指标值"] = "明显提升"
@@ -102,7 +118,7 @@ def test_editing_a_value_rereviews_it_with_spans_and_rewrite(draft, store_dir):
 
 
 def test_selected_row_shows_its_evidence_and_review(draft, store_dir):
-    _, table, suggestions = draft
+    _, table, suggestions, *_ = draft
     number = next(i for i, s in enumerate(suggestions, start=1) if s.evidence)
     row = table.iloc[number - 1].tolist()
     evidence, pieces, detail = app.row_details(
@@ -110,7 +126,7 @@ def test_selected_row_shows_its_evidence_and_review(draft, store_dir):
     )
     first = suggestions[number - 1].evidence[0]
     assert frames.esc(first.project) in evidence and frames.esc(first.value) in evidence
-    assert "历史项目" in evidence
+    assert "依据类型" in evidence and frames.EVIDENCE_KINDS[first.kind] in evidence
     assert "".join(t for t, _ in pieces) == suggestions[number - 1].value
     assert frames.esc(suggestions[number - 1].name) in detail
     assert app.row_details(table, suggestions, None)[0] == frames.evidence_html(None)
@@ -118,7 +134,7 @@ def test_selected_row_shows_its_evidence_and_review(draft, store_dir):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
 def test_export_writes_the_edited_table(draft, fmt):
-    _, table, _ = draft
+    _, table, *_ = draft
     edited = table.copy()
     edited.loc[0, "指标值"] = "≥12期"
     path = app.export_draft(edited, "党员教育培训经费", "全年培训", 12, 2024, "区委组织部", fmt=fmt)

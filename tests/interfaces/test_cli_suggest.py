@@ -13,7 +13,7 @@ from assistant.store.database import DB_NAME, MANIFEST_NAME, Store
 from tests.engines.suggest.fakes import training_projects
 
 PROJECT_KEYS = ["name", "goal", "budget_wan", "year"]
-INDICATOR_KEYS = ["level1", "level2", "name", "value", "range", "confidence", "evidence", "review"]
+INDICATOR_KEYS = ["level1", "level2", "name", "value", "range", "confidence", "evidence", "review", "explain", "placeholder"]
 REQUIRED = {"数量指标", "质量指标", "时效指标", "成本指标"}
 
 
@@ -48,7 +48,18 @@ def test_json_shape_is_the_contract(store_dir, capsys):
     assert code == 0, err
     (line,) = out.splitlines()
     data = json.loads(line)
-    assert list(data) == ["project", "indicators"]
+    assert list(data) == [
+        "project",
+        "indicators",
+        "alternatives",
+        "domains",
+        "findings",
+        "notes",
+        "nearest_similarity",
+    ]
+    assert data["domains"][0]["domain"] == "党建组织" and "名称含" in data["domains"][0]["reason"]
+    assert len(data["indicators"]) + len(data["alternatives"]) >= 10
+    assert all(list(r) == INDICATOR_KEYS for r in data["alternatives"])
     assert data["project"] == {"name": "党员培训经费", "goal": "培训1期40人", "budget_wan": 6.0, "year": 2025}
     rows = data["indicators"]
     assert rows and all(list(r) == INDICATOR_KEYS for r in rows)
@@ -56,14 +67,12 @@ def test_json_shape_is_the_contract(store_dir, capsys):
     assert any("满意" in r["level2"] for r in rows) and any(r["level1"] == "效益指标" for r in rows)
     for r in rows:
         assert 0.0 <= r["confidence"] <= 1.0
-        assert r["review"] == {
-            "label": "clear",
-            "verdict": r["review"]["verdict"],
-            "reasons": r["review"]["reasons"],
-        }
-        assert r["review"]["label"] == "clear"
+        assert list(r["review"]) == ["label", "verdict", "reasons"]
+        assert r["placeholder"] == ("【待填" in r["value"])
+        assert r["review"]["label"] == "clear" or r["placeholder"]
         assert r["range"] is None or list(r["range"]) == ["comparator", "low", "high", "unit"]
-        assert all(list(e) == ["project", "name", "value", "source"] for e in r["evidence"])
+        assert all(list(e) == ["project", "name", "value", "source", "kind"] for e in r["evidence"])
+        assert all(e["kind"] in {"goal", "budget", "corpus", "library"} for e in r["evidence"])
     confidences = [r["confidence"] for r in rows]
     assert confidences == sorted(confidences, reverse=True)
     assert any(r["value"] == "≥40人次" for r in rows)

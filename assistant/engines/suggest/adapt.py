@@ -290,7 +290,7 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
                 continue
             unit = match.group("unit").replace("万", "万元").replace("万元元", "万元")
             unit += _per_units(prefix, match.group("per") or "")
-            name = obj if re.search(r"(?:费|费用|成本|资金|经费|金额|补助|补贴|金)$", obj) else obj + "成本"
+            name = obj if re.search(r"(?:费|费用|成本|资金|经费|金额|补助|补贴|金)$", obj) or _INCOME.search(obj) else obj + "成本"
             add(Mention("money", obj, amount, unit, clause, name))
         for match in _PERCENT_RE.finditer(clause):
             taken.append(match.span())
@@ -354,6 +354,10 @@ def _action_in(clause: str) -> Mention | None:
     return None
 
 
+#: Amounts that are gains for those served, not what the project spends.
+_INCOME = re.compile(r"收入|增收|产值|营业额|销售额|利润|效益|节约|节省")
+
+
 def mention_value(mention: Mention) -> str:
     """The measurable 指标值 a mention states: ≥ for counts and rates, ≤ for amounts.
 
@@ -361,7 +365,7 @@ def mention_value(mention: Mention) -> str:
         >>> mention_value(Mention("money", "培训", 600, "元/人/天", "", "培训成本"))
         '≤600元/人/天'
     """
-    comparator = "≤" if mention.kind == "money" else "≥"
+    comparator = "≤" if mention.kind == "money" and not _INCOME.search(mention.object) else "≥"
     if mention.unit == "%" and comparator == "≥" and mention.number >= 100:
         return "100%"  # "≥100%" cannot be exceeded and "=100%" is not how a table writes it
     return f"{comparator}{format_number(mention.number)}{mention.unit}"
@@ -370,6 +374,8 @@ def mention_value(mention: Mention) -> str:
 def mention_slot(mention: Mention) -> tuple[str, str]:
     """The (一级, 二级) slot a mention belongs to."""
     if mention.kind == "money":
+        if _INCOME.search(mention.object):
+            return "效益指标", "经济效益指标"  # 增加脱贫户收入10万元 is a gain, not a cost
         return "产出指标", "成本指标"
     if mention.kind == "action":
         return "效益指标", "社会效益指标"

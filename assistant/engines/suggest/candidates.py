@@ -15,6 +15,7 @@ from assistant.records.schema import ProjectDraft
 
 from .adapt import Mention, extract_mentions, mention_slot
 from .corpus import REQUIRED_GROUPS, SATISFACTION_SLOT, Corpus, slot_group
+from .from_library import Proposal
 from .ranges import dominant_unit, normalise_unit
 from .retrieval import Retriever, rank_weight
 from .textsim import MERGE_THRESHOLD, coverage, dice, text_bigrams
@@ -45,6 +46,8 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0  # ranker logit
     confidence: float = 0.0  # calibrated probability
+    proposal: Proposal | None = None  # a library template made concrete (value and evidence ready)
+    origin: str = "corpus"  # corpus | goal | library | earlier-year: what put it in the pool
 
 
 def query_text(draft: ProjectDraft) -> str:

@@ -16,7 +16,7 @@ from assistant.records.levels import LEVEL2, parent_of
 from assistant.records.schema import Indicator, ParsedValue, Project
 
 from .templates import cluster_names
-from .textsim import bigrams, normalise_name
+from .textsim import MATCH_THRESHOLD, bigrams, normalise_name
 
 #: 二级 labels whose cells say "nothing here" rather than naming an indicator.
 NOT_APPLICABLE = frozenset({"", "不适用", "不适应", "无", "/", "-", "—", "－", "na", "n/a", "暂无", "空"})
@@ -99,8 +99,9 @@ class Corpus:
         self.project_templates: list[set[int]] = [set() for _ in self.projects]
         self.slot_projects: Counter[str] = Counter()
         self._frequent: dict[tuple[str, ...], list[int]] = {}
-        self._rates: dict[str, float] = {}
         self._idf: dict[str, float] | None = None
+        self._names: dict[str, list[int]] | None = None  # normalised name → its row ids
+        self._gram_names: dict[str, list[str]] | None = None  # bigram → names holding it
         self._idf_default = 1.0
         self._build()
 
@@ -178,6 +179,31 @@ class Corpus:
             self._idf_default = math.log(n) + 1.0
         return self._idf
 
+    def rows_named_like(self, name: str, threshold: float = MATCH_THRESHOLD) -> list[int]:
+        """Rows whose name is the same indicator as ``name`` (bigram Dice ≥ ``threshold``), through a
+        bigram → names index built on first use, so a library template finds its past targets in
+        milliseconds at 100k rows."""
+        if self._names is None or self._gram_names is None:
+            names: dict[str, list[int]] = defaultdict(list)
+            for row_id, row in enumerate(self.rows):
+                names[normalise_name(row.name)].append(row_id)
+            grams: dict[str, list[str]] = defaultdict(list)
+            for text in names:
+                for g in bigrams(text):
+                    grams[g].append(text)
+            self._names, self._gram_names = dict(names), dict(grams)
+        query = bigrams(name)
+        if not query:
+            return []
+        shared: Counter[str] = Counter()
+        for g in query:
+            shared.update(self._gram_names.get(g, ()))
+        out: list[int] = []
+        for text, common in shared.items():
+            if 2.0 * common / (len(query) + len(bigrams(text))) >= threshold:
+                out.extend(self._names[text])
+        return sorted(out)
+
     def weighted_coverage(self, name: str, text_grams: frozenset[str]) -> float:
         """IDF-weighted share of a name's bigrams found in a text (0–1)."""
         grams = bigrams(name)
@@ -187,29 +213,6 @@ class Corpus:
         weights = [idf.get(g, self._idf_default) for g in grams]
         found = sum(w for g, w in zip(grams, weights, strict=True) if g in text_grams)
         return found / sum(weights)
-
-    def slot_rate(self, level2: str) -> float:
-        """The median past percentage target of a slot, cached; 90 with fewer than 3 past targets.
-
-        Only floors count (≥, >, =): a cap such as 优秀比例≤25% is not a share to aim for, and one or
-        two values in a small store are no evidence for a whole slot.
-        """
-        cached = self._rates.get(level2)
-        if cached is None:
-            values = sorted(
-                float(r.parsed.low)
-                for r in self.rows
-                if r.level2 == level2
-                and r.measurable
-                and r.parsed.unit in {"%", "％"}
-                and r.parsed.comparator not in ("≤", "<")
-                and r.parsed.low
-                and 0 < r.parsed.low <= 100
-            )
-            cached = self._rates[level2] = (
-                float(round(values[len(values) // 2])) if len(values) >= 3 else 90.0
-            )
-        return cached
 
     def __len__(self) -> int:
         return len(self.projects)

@@ -18,8 +18,6 @@ NUMERIC_KINDS = frozenset({"number", "range", "duration"})
 BENIGN_FLAGS = frozenset({"APPROX", "RECURRING", "MULTI", "UNIT_WORD"})
 #: Rates where less is better (投诉率 ≤ 5%): their default comparator is ≤.
 LOWER_IS_BETTER = ("投诉", "事故", "差错", "发生率", "失误", "流失", "违规", "超支", "空置", "误差", "逾期")
-#: Defaults when no past value of a rate is known (DOMAIN.md: satisfaction ≥90% is the usual floor).
-DEFAULT_RATE = {"满意": 90.0, "合格": 95.0, "覆盖": 95.0, "及时": 95.0, "准确": 98.0, "完成": 100.0}
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -88,22 +86,20 @@ def rate_comparator(name: str, values: Sequence[ParsedValue] = ()) -> str:
     return "≥"
 
 
-def typical_rate(name: str, values: Sequence[ParsedValue]) -> float:
-    """The median past threshold of a rate in %, rounded; a domain default when none is known.
+def typical_rate(name: str, values: Sequence[ParsedValue]) -> float | None:
+    """The median past threshold of a rate in %, rounded; ``None`` when no past value gives one
+    (no default: a number must come from a source).
 
     Example:
         >>> typical_rate("服务对象满意度", [ParsedValue("number", "≥", 85.0, None, "%"),
         ...     ParsedValue("number", "≥", 95.0, None, "%"), ParsedValue("number", "≥", 90.0, None, "%")])
         90.0
-        >>> typical_rate("培训合格率", [])
-        95.0
+        >>> typical_rate("培训合格率", []) is None
+        True
     """
     rates = [
         float(v.low) for v in numeric_values(values) if normalise_unit(v.unit) == "%" and 0 < v.low <= 100
     ]
     if rates:
-        return float(round(statistics.median(rates)))
-    for word, default in DEFAULT_RATE.items():
-        if word in name:
-            return default
-    return 90.0
+        return float(statistics.median_low(rates))
+    return None

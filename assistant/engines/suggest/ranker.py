@@ -40,6 +40,8 @@ FEATURES: tuple[str, ...] = (
     "measurable",  # share of its past values that are measurable
     "slot_rank",  # 1/(1+rank) within its slot by neighbour share
     "support",  # log-scaled number of supporting past rows
+    "earlier_year",  # one of its rows is in the same project's earlier-year table
+    "library_match",  # best name similarity to an indicator-library template for the draft's domains
 )
 
 

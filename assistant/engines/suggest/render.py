@@ -5,14 +5,14 @@ Rules, in order:
 - a goal mention gives the number (培训 1 期 40 人 → ≥40人); amounts never exceed the budget;
 - 成本 slots: past amounts are read as shares of their project's budget and scaled to this one
   (总成本 ≤ budget; a share never above 100%); per-unit costs (元/人) are kept as seen;
-- rates (%) take the median past threshold (满意度 ≥90%) with ≥, or ≤ for 投诉率-like names;
+- rates (%) take the median past threshold of this indicator (满意度 ≥90%) with ≥, or ≤ for
+  投诉率-like names;
 - 时效: the nearest past deadline with this project's year, else a duration (≤3个工作日), else the
   end of the project's year (YYYY年12月底前);
 - other numbers: the nearest measurable past value in canonical form (comparator, number, unit);
 - a binary state (完成, 通过验收) is kept;
-- 质量/效益/满意度 names whose past values were all vague (明显, 得到提升) get the share the slot
-  usually targets (the median past % of the slot, e.g. ≥90%); anything else vague yields ``None``
-  (the candidate is dropped).
+- anything else — past values all vague (明显, 得到提升), a rate nobody gave a number — yields
+  ``None``: the suggester writes a 【待填】 placeholder instead of a number no source gives.
 """
 
 from __future__ import annotations
@@ -23,16 +23,10 @@ from collections.abc import Sequence
 
 from assistant.records.schema import ParsedValue, Project, ProjectDraft, ValueRange
 
-from .adapt import adapt_deadline, deadline_for, format_number, mention_value, to_wan
+from .adapt import adapt_deadline, deadline_for, format_number, mention_slot, mention_value, to_wan
 from .candidates import Candidate
-from .corpus import COST_SLOTS, Corpus, slot_group
+from .corpus import COST_SLOTS, Corpus
 from .ranges import BENIGN_FLAGS, normalise_unit, rate_comparator, typical_rate, value_range
-
-RATE_SUFFIXES = ("率", "满意度", "覆盖面", "知晓度", "达标度")
-#: Slots whose vague past values (明显, 得到提升) are restated as the share the slot usually targets.
-RATE_SLOTS = frozenset(
-    {"质量指标", "社会效益指标", "经济效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"}
-)
 
 
 def round_amount(value: float) -> float:
@@ -80,11 +74,11 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
     if candidate.level2 == "时效指标":
         return _deadline(rows, draft)
     unit = past_range.unit if past_range else None
-    if unit == "%" or (not any(r.measurable for r in rows) and _is_rate_name(candidate.name)):
-        comparator = rate_comparator(candidate.name, parsed)
+    if unit == "%":
         rate = typical_rate(candidate.name, parsed)
-        rng = past_range if unit == "%" else None
-        return rate_value(comparator, rate), rng
+        if rate is None:
+            return None  # no readable past rate (≥100100%): no number to give
+        return rate_value(rate_comparator(candidate.name, parsed), rate), past_range
     for row in rows:
         if not row.measurable:
             continue
@@ -95,75 +89,7 @@ def render(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[s
         text = _canonical(row.parsed)
         if text:
             return text, value_range(parsed, normalise_unit(row.parsed.unit))
-    if candidate.level2 in RATE_SLOTS:
-        # past values were vague (明显, 得到提升): state the share the slot usually targets; the
-        # suggester names what share it is (:func:`measurable_name`)
-        return rate_value("≥", corpus.slot_rate(candidate.level2)), None
     return None
-
-
-#: Name endings that become a rate by adding 率 (项目完成 → 项目完成率).
-_RATE_STEMS = (
-    "完成",
-    "覆盖",
-    "达标",
-    "合格",
-    "验收",
-    "到位",
-    "使用",
-    "执行",
-    "落实",
-    "办结",
-    "参与",
-    "知晓",
-    "入住",
-    "就业",
-    "受益",
-    "建档",
-    "解决",
-    "处置",
-    "整改",
-)
-#: What a share measures when the name is a statement: a quality target is met (达标率); an effect
-#: is acknowledged by those it serves (认可度, the survey share a 效益 statement is checked by).
-_RATE_SUFFIX_BY_GROUP = {"效益": "认可度", "满意度": "满意度"}
-
-
-_TRAILING_PUNCT = re.compile(r"[\s。，,；;：:、.!！]+$")
-#: Words that already say a cost name is about money (培训费, 慰问资金, 补助标准, 总支出 …).
-_MONEY_WORDS = re.compile(r"费|成本|资金|经费|金额|补助|补贴|标准|支出|投入|预算|造价|价|开支|额度|金")
-
-
-def measurable_name(name: str, level2: str, value: str) -> str:
-    """The name a value can stand under: a rate name as is; a statement gets the share it measures;
-    a cost name says it is a cost.
-
-    "拉近党和群众密切联系 ≥95%" says nothing; "拉近党和群众密切联系认可度 ≥95%" (the share of those
-    served who acknowledge the effect) is a survey target a reviewer can check. Past tables often
-    name a cost by its object alone (社区 5万元/个, 慰问 2万元): the suggestion reads 社区成本, 慰问成本.
-    Other values keep their name.
-
-    Example:
-        >>> measurable_name("拉近党和群众密切联系", "可持续影响指标", "≥95%")
-        '拉近党和群众密切联系认可度'
-        >>> measurable_name("社区服务质量", "质量指标", "≥90%"), measurable_name("项目完成", "质量指标", "100%")
-        ('社区服务质量达标率', '项目完成率')
-        >>> measurable_name("培训合格率", "质量指标", "100%"), measurable_name("培训人次", "数量指标", "≥40人次")
-        ('培训合格率', '培训人次')
-        >>> measurable_name("社区", "成本指标", "≤5万元/个"), measurable_name("培训费", "成本指标", "≤2万元")
-        ('社区成本', '培训费')
-    """
-    if slot_group(level2) == "成本" and not value.endswith("%"):
-        if _MONEY_WORDS.search(name) or re.search(r"\d", name):
-            return name  # already about money, or a sentence that states its own amount
-        return _TRAILING_PUNCT.sub("", name) + "成本"
-    if not value.endswith("%") or _is_rate_name(name) or name.endswith(("度", "占比", "比例")):
-        return name  # 合格率, 便利度, 知晓度, 自有资金占比 already say which share
-    stem = _TRAILING_PUNCT.sub("", name).replace("、", "和")
-    if stem.endswith(_RATE_STEMS):
-        return stem + "率"
-    suffix = _RATE_SUFFIX_BY_GROUP.get(slot_group(level2) or "", "达标率")
-    return stem + suffix
 
 
 def rate_value(comparator: str, rate: float) -> str:
@@ -183,10 +109,6 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-def _is_rate_name(name: str) -> bool:
-    return name.endswith(RATE_SUFFIXES) or "满意" in name
-
-
 def _from_mention(
     candidate: Candidate, corpus: Corpus, draft: ProjectDraft, past_range: ValueRange | None
 ) -> tuple[str, ValueRange | None] | None:
@@ -196,6 +118,8 @@ def _from_mention(
         # 建立健康档案: a coverage share, not the slot's median (which is often a 100% of something else)
         rate = mention.number
         return rate_value("≥", rate), ValueRange("≥", rate, rate, "%")
+    if mention.kind == "money" and mention_slot(mention)[1] != "成本指标":
+        return mention_value(mention), ValueRange("≥", mention.number, mention.number, mention.unit)
     if mention.kind == "money":
         amount = to_wan(mention.number, mention.unit)
         per_unit = "/" in mention.unit
@@ -229,6 +153,10 @@ def _deadline(rows: Sequence, draft: ProjectDraft) -> tuple[str, ValueRange | No
             if text:
                 return text, value_range([r.parsed for r in rows], normalise_unit(row.parsed.unit))
     return deadline_for(draft.year), None
+
+
+#: Names that denote the whole cost of a project, which the budget bounds on its own.
+_TOTAL_COST = re.compile(r"总成本|项目成本|总金额|资金总额|总投入|总预算|预算执行|成本控制")
 
 
 def _annual(unit: str) -> str:
@@ -279,6 +207,8 @@ def _cost(candidate: Candidate, corpus: Corpus, draft: ProjectDraft) -> tuple[st
     if budget is None or budget <= 0:
         return None
     if not shares:
+        if not _TOTAL_COST.search(candidate.name):
+            return None  # a part of the cost nobody priced: the drafter fills it in
         shares = [1.0]
     shares.sort()
     median = shares[len(shares) // 2]

@@ -84,11 +84,15 @@ def loo_examples(
 
 
 def dataset(examples: Sequence[LooExample]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature matrix, labels and group (held-out project) of every candidate."""
-    rows = [[c.features.get(f, 0.0) for f in FEATURES] for e in examples for c in e.candidates]
+    """Feature matrix, labels and group (held-out project) of every ranked candidate (library
+    proposals carry a fixed, measured confidence and are not ranked by the model)."""
+    kept = [
+        (c, int(y), e.project) for e in examples for c, y in zip(e.candidates, e.labels, strict=True) if c.proposal is None
+    ]
+    rows = [[c.features.get(f, 0.0) for f in FEATURES] for c, _, _ in kept]
     x = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
-    y = np.concatenate([e.labels for e in examples]) if examples else np.zeros(0, dtype=np.int64)
-    groups = np.asarray([e.project for e in examples for _ in e.candidates], dtype=np.int64)
+    y = np.asarray([label for _, label, _ in kept], dtype=np.int64)
+    groups = np.asarray([project for _, _, project in kept], dtype=np.int64)
     return x, y, groups
 
 

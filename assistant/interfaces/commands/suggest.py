@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .common import add_store_argument, print_json
 
 if TYPE_CHECKING:
-    from ...records.schema import ProjectDraft, Suggestion
+    from ...records.schema import DraftResult, ProjectDraft, Suggestion
 
 NAME = "suggest"
 MAX_BATCH_LINE = 200_000  # characters; a longer line cannot be a project header
@@ -161,7 +161,7 @@ def read_batch(path: str) -> list[ProjectDraft]:
 
 # ------------------------------------------------------------------------------------------------ output
 def suggestion_dict(s: Suggestion) -> dict[str, Any]:
-    """One indicator of the contract's JSON."""
+    """One indicator of the contract's JSON (plus ``explain`` and ``placeholder``)."""
     review = s.review
     return {
         "level1": s.level1,
@@ -176,11 +176,14 @@ def suggestion_dict(s: Suggestion) -> dict[str, Any]:
             "verdict": review.verdict if review else "ok",
             "reasons": [r.to_dict() for r in review.reasons] if review else [],
         },
+        "explain": s.explain,
+        "placeholder": s.is_placeholder,
     }
 
 
-def result_dict(draft: ProjectDraft, suggestions: list[Suggestion]) -> dict[str, Any]:
-    """The contract's object for one project."""
+def result_dict(result: DraftResult) -> dict[str, Any]:
+    """The contract's object for one project, with the draft's domains, table checks and notes."""
+    draft = result.draft
     return {
         "project": {
             "name": draft.name,
@@ -188,7 +191,12 @@ def result_dict(draft: ProjectDraft, suggestions: list[Suggestion]) -> dict[str,
             "budget_wan": draft.budget_wan,
             "year": draft.year,
         },
-        "indicators": [suggestion_dict(s) for s in suggestions],
+        "indicators": [suggestion_dict(s) for s in result.table],
+        "alternatives": [suggestion_dict(s) for s in result.alternatives],
+        "domains": [d.to_dict() for d in result.domains],
+        "findings": [{"code": f.code, "message": f.message} for f in result.findings],
+        "notes": list(result.notes),
+        "nearest_similarity": result.nearest,
     }
 
 
@@ -199,8 +207,29 @@ def format_range(s: Suggestion) -> str:
     return f"范围 {text}" if text else ""
 
 
-def format_table(draft: ProjectDraft, suggestions: list[Suggestion]) -> str:
-    """A readable table grouped 一级 → 二级 (rows keep their rank order inside a group)."""
+def _row_line(rank: int, s: Suggestion) -> str:
+    basis = s.evidence[0] if s.evidence else None
+    source = (
+        f"；依据[{KIND_LABELS.get(basis.kind, basis.kind)}]：{basis.project}「{basis.name}」{basis.value}"
+        if basis
+        else ""
+    )
+    extra = format_range(s)
+    return (
+        f"    {rank:>2}. {s.name}：{s.value}  （置信度 {s.confidence:.2f}"
+        + (f"；{extra}" if extra else "")
+        + f"{source}）"
+    )
+
+
+#: Evidence kinds as a drafter reads them.
+KIND_LABELS = {"goal": "目标", "budget": "预算", "corpus": "历史", "library": "指标库"}
+
+
+def format_table(result: DraftResult) -> str:
+    """A readable table grouped 一级 → 二级 (rows keep their rank order inside a group), then the
+    domains, notes, table checks and alternatives."""
+    draft = result.draft
     head = f"项目：{draft.name}"
     extras = [
         f"预算 {draft.budget_wan:g} 万元" if draft.budget_wan is not None else "",
@@ -209,22 +238,24 @@ def format_table(draft: ProjectDraft, suggestions: list[Suggestion]) -> str:
     if any(extras):
         head += "（" + "，".join(e for e in extras if e) + "）"
     lines = [head]
+    if result.domains:
+        lines.append("领域：" + "；".join(f"{d.domain}（{d.reason}）" for d in result.domains))
+    lines += [f"注意：{note}" for note in result.notes]
     order: dict[str, dict[str, list[tuple[int, Suggestion]]]] = {}
-    for rank, s in enumerate(suggestions, start=1):
+    for rank, s in enumerate(result.table, start=1):
         order.setdefault(s.level1, {}).setdefault(s.level2, []).append((rank, s))
     for level1, groups in order.items():
         lines.append(f"{level1}")
         for level2, rows in groups.items():
             lines.append(f"  {level2}")
-            for rank, s in rows:
-                basis = s.evidence[0] if s.evidence else None
-                source = f"；依据：{basis.project}「{basis.name}」{basis.value}" if basis else ""
-                extra = format_range(s)
-                lines.append(
-                    f"    {rank:>2}. {s.name}：{s.value}  （置信度 {s.confidence:.2f}"
-                    + (f"；{extra}" if extra else "")
-                    + f"{source}）"
-                )
+            lines += [_row_line(rank, s) for rank, s in rows]
+    lines += [f"表格检查 {f.code}：{f.message}" for f in result.findings]
+    if result.alternatives:
+        lines.append(f"备选（{len(result.alternatives)} 条，--json 查看全部）：")
+        lines += [
+            f"    {s.level2} · {s.name}：{s.value}（置信度 {s.confidence:.2f}）"
+            for s in result.alternatives[:10]
+        ]
     return "\n".join(lines)
 
 
@@ -244,11 +275,12 @@ def run(args: argparse.Namespace) -> int:
         drafts = [draft_from_args(args)]
     store = _open_store(args.store)
     suggester = Suggester(store=store, retrieval=args.retrieval)
-    for draft, suggestions in zip(drafts, suggester.suggest_batch(drafts, k), strict=True):
+    for draft in drafts:
+        result = suggester.draft(draft, k)
         if args.json:
-            print_json(result_dict(draft, suggestions))
+            print_json(result_dict(result))
         else:
-            print(format_table(draft, suggestions))
+            print(format_table(result))
             if len(drafts) > 1:
                 print()
     sys.stdout.flush()

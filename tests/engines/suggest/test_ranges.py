@@ -25,8 +25,8 @@ def test_no_numbers_no_range():
 def test_typical_rates_and_comparators():
     values = [ParsedValue("number", "≥", v, None, "%") for v in (85.0, 95.0, 90.0)]
     assert typical_rate("服务对象满意度", values) == 90.0
-    assert typical_rate("培训合格率", []) == 95.0
-    assert typical_rate("某某比例", []) == 90.0
+    assert typical_rate("培训合格率", []) is None  # no past rate: no number (a placeholder instead)
+    assert typical_rate("满意度", [ParsedValue("number", "≥", 100100.0, None, "%")]) is None
     assert rate_comparator("群众投诉率") == "≤"
     assert rate_comparator("满意度", [ParsedValue("number", "=", 90.0, None, "%")]) == "≥"
 

@@ -11,9 +11,11 @@ from assistant.engines.suggest.adapt import to_wan
 from assistant.engines.suggest.corpus import REQUIRED_GROUPS, Corpus, slot_group
 from assistant.engines.suggest.ranker import FEATURES, LinearRanker
 from assistant.engines.suggest.retrieval import BigramBM25Retriever, EmbeddingRetriever
+from assistant.engines.suggest.sources import unsourced_numbers
 from assistant.engines.suggest.suggester import Suggester, validate_draft
 from assistant.engines.suggest.textsim import dice
 from assistant.errors import InputError, StoreError
+from assistant.records.library import IndicatorLibrary
 from assistant.records.schema import ProjectDraft
 from assistant.records.values import parse_value
 
@@ -28,7 +30,9 @@ def corpus() -> Corpus:
 
 
 def make(corpus: Corpus, **kwargs) -> Suggester:
+    """A suggester over the corpus alone (the indicator library has tests of its own)."""
     kwargs.setdefault("ranker", LinearRanker.heuristic())
+    kwargs.setdefault("library", IndicatorLibrary((), ()))
     kwargs.setdefault("reviewer", StrictReviewer())
     kwargs.setdefault("embedder", KeywordEmbedder())
     return Suggester(corpus=corpus, **kwargs)
@@ -56,12 +60,18 @@ def test_no_vague_value_and_every_value_reviewed(corpus):
     rows = make(corpus, reviewer=reviewer).suggest(
         ProjectDraft("社区饭堂运营经费", goal="保障用餐", budget_wan=40)
     )
-    assert rows and all(s.review is not None and s.review.label == "clear" for s in rows)
+    assert rows and all(s.review is not None for s in rows)
+    assert all(s.review.label == "clear" for s in rows if not s.is_placeholder)
     assert all(not any(w in s.value for w in ("明显", "良好", "提高", "及时")) for s in rows)
     assert {s.value for s in rows} <= {i.value for i in reviewer.seen}
-    # 用餐环境改善 was only ever "明显": restated as the share the slot targets, not copied
+    # 用餐环境改善 was only ever "明显": kept as a placeholder saying what to fill in, with no
+    # invented share (the old "≥90%" of the slot) and no name made up to pass review (…认可度)
     effect = [s for s in rows if slot_group(s.level2) == "效益"]
-    assert effect and all(s.value.endswith("%") for s in effect)
+    assert effect and all(not unsourced_numbers(s) for s in rows)
+    assert not any(s.name.endswith("认可度") for s in rows)
+    alternatives = make(corpus, reviewer=reviewer).draft(ProjectDraft("社区饭堂运营经费", goal="保障用餐")).alternatives
+    statement = [s for s in [*rows, *alternatives] if s.name == "用餐环境改善"]
+    assert statement and all(s.value == "≥【待填：目标值】%" for s in statement)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -140,7 +150,7 @@ def test_leave_one_out_hides_the_project(corpus):
     suggester = make(corpus)
     draft = ProjectDraft("档案管理经费", goal="档案整理与数字化", budget_wan=5)
     hidden = suggester.suggest_excluding(draft, exclude=frozenset({6}))
-    assert all(e.project != "档案管理经费" for s in hidden for e in s.evidence)
+    assert all(e.project != "档案管理经费" for s in hidden for e in s.evidence if e.kind == "corpus")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,156 @@
+"""Suggestions from the indicator library: domains with their reason, goal facts, rows named from
+the goal for every slot, values from a source or a 【待填】 placeholder, and the drafts of issue 8."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engines.suggest.corpus import Corpus, slot_group
+from assistant.engines.suggest.domains import detect_domains
+from assistant.engines.suggest.from_library import placeholder, propose
+from assistant.engines.suggest.goal import read_goal, split_activity
+from assistant.engines.suggest.sources import unsourced_numbers
+from assistant.engines.suggest.suggester import Suggester
+from assistant.records.library import DEFAULT_LIBRARY_DIR, LibraryTemplate, load_library
+from assistant.records.schema import Evidence, ProjectDraft, Suggestion
+
+from .fakes import training_projects
+
+WATER = ProjectDraft(
+    "农村饮水安全工程维修养护", "维修养护农村集中供水工程15处，保障3.2万农村人口饮水安全", 150, 2025
+)
+TEACHERS = ProjectDraft("中小学教师培训", "培训中小学教师800人次", 40, 2025)
+ELDERLY = ProjectDraft("社区居家养老服务补贴", "为辖区200名高龄、失能老人提供居家养老上门服务", 60, 2025)
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library([DEFAULT_LIBRARY_DIR])
+
+
+@pytest.fixture(scope="module")
+def suggester(library):
+    # a corpus of party-building and community projects: nothing close to water, schools or care
+    return Suggester(corpus=Corpus(training_projects()), embedder=False, library=library)
+
+
+@pytest.mark.parametrize(
+    ("draft", "domain", "word"),
+    [(WATER, "水利", "饮水"), (TEACHERS, "教育", "教师"), (ELDERLY, "民政", "养老")],
+)
+def test_domain_is_found_with_its_reason(library, draft, domain, word):
+    matches = detect_domains(draft.name, draft.goal, draft.department, library.domains)
+    assert matches[0].domain == domain and word in matches[0].reason and "名称含" in matches[0].reason
+
+
+def test_department_decides_and_no_words_means_no_domain(library):
+    (match, *_) = detect_domains("专项经费", None, "某县水务局", library.domains)
+    assert match.domain == "水利" and match.reason.startswith("部门含")
+    assert detect_domains("某某经费", "做好各项工作", None, library.domains) == []
+
+
+def test_a_word_inside_a_longer_word_of_another_domain_does_not_count(library):
+    # 档案 (the archives domain) inside 健康档案 (health): the project is a health one
+    matches = detect_domains("居民健康档案管理", "为辖区居民建立健康档案", None, library.domains)
+    assert [m.domain for m in matches][:1] == ["卫生健康"]
+
+
+def test_goal_facts_object_activity_and_beneficiaries():
+    water = read_goal(WATER.name, WATER.goal)
+    assert (water.object, water.activity, water.count.number, water.count.unit) == (
+        "农村集中供水工程",
+        "维修养护",
+        15.0,
+        "处",
+    )
+    assert (water.beneficiaries, water.beneficiary_count) == ("农村人口", 32000.0)
+    elderly = read_goal(ELDERLY.name, ELDERLY.goal)
+    assert elderly.beneficiaries == "高龄、失能老人" and elderly.beneficiary_count == 200.0
+    assert split_activity("档案数字化") == ("数字化", "档案")
+    empty = read_goal("某某经费", None)
+    assert empty.count is None and empty.beneficiary_count is None
+
+
+def test_unit_cost_is_budget_over_the_goal_count_with_the_arithmetic():
+    template = LibraryTemplate("水利", "产出指标", "成本指标", "{对象}单位成本", "万元/个", "≤", "预算")
+    proposal = propose(template, WATER, read_goal(WATER.name, WATER.goal), "受益群众", None)
+    assert (proposal.name, proposal.value) == ("农村集中供水工程单位成本", "≤10万元/处")
+    assert proposal.evidence[0].kind == "budget" and "150万元 ÷ 15处" in proposal.evidence[0].value
+
+
+def test_no_source_gives_a_placeholder_saying_what_and_in_which_unit():
+    template = LibraryTemplate("水利", "产出指标", "质量指标", "工程验收合格率", "%", "≥", "历史")
+    proposal = propose(template, WATER, read_goal(WATER.name, WATER.goal), "受益群众", Corpus([]))
+    assert proposal.value == "≥【待填：目标值】%" and proposal.is_placeholder
+    assert [e.kind for e in proposal.evidence] == ["library"]
+    assert placeholder("≤", "日期") == "【待填：完成时间，如××年××月底前】"
+
+
+def test_a_standard_gives_its_own_value_and_names_itself():
+    template = LibraryTemplate(
+        "水利", "产出指标", "质量指标", "出厂水浑浊度", "NTU", "≤", "标准", "≤1NTU", "GB 5749-2022"
+    )
+    proposal = propose(template, WATER, read_goal(WATER.name, WATER.goal), "受益群众", None)
+    assert proposal.value == "≤1NTU" and proposal.evidence[0].kind == "library"
+    assert "GB 5749-2022" in proposal.evidence[0].value
+
+
+def test_every_number_has_a_source_or_is_caught():
+    goal = Evidence("项目", "年度目标", "培训教师800人次", "年度目标", kind="goal")
+    past = Evidence("历史项目", "满意度", "12 个历史目标，85–100%，中位 95%", "语料库", kind="corpus")
+    row = lambda value, *evidence: Suggestion("产出指标", "数量指标", "x", value, None, 0.5, evidence)  # noqa: E731
+    assert unsourced_numbers(row("≥800人次", goal)) == []
+    assert unsourced_numbers(row("≥90%", past)) == []  # inside the reported range of past targets
+    assert unsourced_numbers(row("≥95%", goal)) == ["95"]
+    assert unsourced_numbers(row("≥【待填：目标值】%")) == []
+    assert unsourced_numbers(row("4个", Evidence("p", "n", "树立四个意识", "s"))) == []  # 四 is 4
+
+
+@pytest.mark.parametrize("draft", [WATER, TEACHERS, ELDERLY], ids=["water", "teachers", "elderly"])
+def test_issue_drafts_are_tables_a_reviewer_would_pass(suggester, draft):
+    result = suggester.draft(draft)
+    table = result.table
+    assert {slot_group(s.level2) for s in table} >= {"数量", "质量", "时效", "成本", "效益", "满意度"}
+    assert len(table) + len(result.alternatives) >= 10
+    for s in [*table, *result.alternatives]:
+        assert not unsourced_numbers(s), (s.name, s.value, s.evidence)
+        assert s.is_placeholder or s.review.label == "clear", (s.name, s.value)
+        assert not s.name.endswith("认可度")
+    assert [f.code for f in result.findings if f.code != "MISSING_SLOT"] == []
+    assert result.domains and result.notes  # the domain, and that the corpus has nothing close
+    assert "没有相近的项目" in result.notes[0]
+
+
+def test_water_draft_carries_the_goal_the_budget_and_the_beneficiaries(suggester):
+    values = {s.value: s for s in suggester.draft(WATER).table}
+    assert "≥15处" in values and values["≥15处"].evidence[0].kind == "goal"
+    assert "≥3.2万人" in values and slot_group(values["≥3.2万人"].level2) == "效益"
+    assert "≤10万元/处" in values and values["≤10万元/处"].evidence[0].kind == "budget"
+    assert "2025年12月底前" in values
+
+
+def test_an_empty_or_nonsense_goal_still_gives_a_library_table(suggester):
+    for draft in (ProjectDraft("某某经费"), ProjectDraft("阿巴阿巴", goal="！！！")):
+        result = suggester.draft(draft)
+        assert {slot_group(s.level2) for s in result.table} >= {
+            "数量",
+            "质量",
+            "时效",
+            "成本",
+            "效益",
+            "满意度",
+        }
+        assert any("未能" in note and "领域" in note for note in result.notes)
+        assert all(not unsourced_numbers(s) for s in result.table)
+
+
+def test_the_same_project_of_an_earlier_year_comes_first(library):
+    projects = training_projects()
+    earlier = next(p for p in projects if p.name == "路灯维护经费")
+    suggester = Suggester(corpus=Corpus(projects), embedder=False, library=library)
+    draft = ProjectDraft(earlier.name, earlier.goal, earlier.budget_wan, (earlier.year or 2023) + 1)
+    table = suggester.draft(draft).table
+    own = {i.name for i in earlier.indicators}
+    first = [s for s in table if s.name in own]
+    assert first and all(s.confidence >= 0.3 for s in first)
+    assert all(s.evidence[0].project == earlier.name for s in first if s.evidence[0].kind == "corpus")
