@@ -75,20 +75,22 @@ MAX_MENTIONS = 4  # goal counts/amounts always suggested (their best-ranked form
 #: Below these confidences a past project's own indicator is a worse default than the generic one
 #: (a cost of another project named "社区"; a satisfaction of someone else's users).
 GENERIC_FLOOR = {"成本": 0.3, "满意度": 0.15}
-#: How often a library row of each kind names a true indicator of a held-out project (measured by
-#: scripts/eval_suggest.py, leave-one-project-out over seeds + songgang; see README), used as its
-#: confidence so that library and corpus rows compete on one scale.
+#: How often a library row of each kind names a true indicator (same slot, name Dice ≥ 0.5), pooled
+#: over leave-one-project-out on seeds + songgang and the 16 cross-domain tables of ../shared/data/pages
+#: (`python scripts/calibrate_library.py`; floor 0.02). Used as the row's confidence, so library and
+#: corpus rows compete on one calibrated scale: a library row fills a slot the corpus has nothing
+#: relevant for, and says how likely its name is the one a drafter writes (its value has a source).
 LIBRARY_CONFIDENCE: dict[tuple[str, str], float] = {
-    ("domain", "goal"): 0.5,
-    ("domain", "budget"): 0.35,
-    ("domain", "corpus"): 0.35,
-    ("domain", "library"): 0.3,
-    ("domain", "placeholder"): 0.15,
-    ("generic", "goal"): 0.4,
-    ("generic", "budget"): 0.3,
-    ("generic", "corpus"): 0.25,
-    ("generic", "library"): 0.2,
-    ("generic", "placeholder"): 0.08,
+    ("domain", "goal"): 0.02,
+    ("domain", "budget"): 0.02,
+    ("domain", "corpus"): 0.14,
+    ("domain", "library"): 0.02,
+    ("domain", "placeholder"): 0.02,
+    ("generic", "goal"): 0.07,
+    ("generic", "budget"): 0.37,
+    ("generic", "corpus"): 0.11,
+    ("generic", "library"): 0.02,
+    ("generic", "placeholder"): 0.02,
 }
 #: The same project's earlier-year rows are kept at least this confident (its own past table).
 EARLIER_YEAR_CONFIDENCE = 0.5
@@ -476,7 +478,8 @@ class Suggester:
             if match is not None and match is not domains[0]:
                 confidence *= 0.8  # the second domain is less certain than the first
             # a template about what this project says it does ranks above its domain's other rows
-            confidence *= 0.6 + 0.4 * coverage(proposal.name, query_grams)
+            # (÷ 0.8, the factor's typical value, keeps the calibrated mean)
+            confidence = min(0.95, confidence * (0.6 + 0.4 * coverage(proposal.name, query_grams)) / 0.8)
             c = Candidate(
                 proposal.level1, proposal.level2, proposal.name, None, [], proposal=proposal, origin="library"
             )
