@@ -269,15 +269,17 @@ def refresh_indexes(store: Store, *, dense: bool = True) -> IndexRefresh:
     from .store.indexes import IndexSet
 
     embedder = _numpy_default_embedder() if dense else None
-    index_set = IndexSet.for_store(store, embedder)
     modes: tuple[str, ...] = ("bm25", "dense") if embedder is not None else ("bm25",)
     start = time.perf_counter()
+    index_set = None
     try:
+        index_set = IndexSet.for_store(store, embedder)  # reads every project: may meet a corrupt one
         index_set.warm_up(modes)  # type: ignore[arg-type]
     except Exception as exc:  # an index is a cache: failing to refresh it must not fail the ingest
         log.debug("index refresh failed for %s", store.directory, exc_info=True)
-        detail = str(exc).replace("\n", " ").strip()[:200]
-        return IndexRefresh(dict(index_set.timings), embedder is not None, f"{type(exc).__name__}: {detail}")
+        detail = str(exc).replace("\n", " ").strip()[:300]
+        timings = dict(index_set.timings) if index_set is not None else {}
+        return IndexRefresh(timings, embedder is not None, f"{type(exc).__name__}: {detail}")
     timings = dict(index_set.timings) or {"all": time.perf_counter() - start}
     return IndexRefresh(timings, embedder is not None)
 

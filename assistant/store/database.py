@@ -845,7 +845,7 @@ def _read_projects(con: sqlite3.Connection) -> list[Project]:
         except (ValueError, TypeError, KeyError, RecursionError) as exc:
             raise StoreError(
                 f"存储中的项目“{name}”（第 {seq} 条，来源 {source} {location}）的指标数据已损坏"
-                f"（{type(exc).__name__}）；未做任何改动；{_REBUILD_HINT}"
+                f"（{type(exc).__name__}）；{_REBUILD_HINT}"
             ) from exc
         projects.append(
             Project(
