@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IngestError, IngestWarning
+from ..limits import current
 from ..records.schema import Project
+from .bounds import check_grid_cell, check_package
 from .grid import Grid, column_letter, describe_error, grid_to_projects
 
 _DEFAULT_SHEET = re.compile(r"^(sheet|工作表)\s*\d*$", re.IGNORECASE)
@@ -43,6 +45,7 @@ def read_workbook(path: str | Path) -> list[Project]:
         IngestError: the file is not a readable workbook, or no sheet has an indicator table.
     """
     path = Path(path)
+    check_package(path)  # rows, cells, merged ranges, text length, unzipped size: before openpyxl
     book = _open(path)
     projects: list[Project] = []
     skipped: list[tuple[str, str]] = []
@@ -54,6 +57,8 @@ def read_workbook(path: str | Path) -> list[Project]:
             title = sheet.title
             try:
                 grid = sheet_grid(sheet)
+            except IngestError as error:  # a bound crossed: the whole file is refused
+                raise IngestError(path.name, error.reason, sheet=title) from None
             except Exception as error:  # a broken sheet must not sink the other sheets
                 skipped.append((title, f"无法读取（{describe_error(error)}）"))
                 continue
@@ -85,7 +90,12 @@ def read_workbook(path: str | Path) -> list[Project]:
 def sheet_grid(sheet: Any) -> Grid:
     """The cells of a read-only worksheet as a :class:`Grid` (merged ranges filled, rows 1-based in refs)."""
     sheet.reset_dimensions()  # some writers store a wrong <dimension>; read every row that exists
+    limits = current()
     rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+    for index, row in enumerate(rows, 1):
+        for cell in row:
+            if len(cell) > limits.max_cell_chars:
+                check_grid_cell(sheet.title, cell, f"第 {index} 行", limits)
     for row in rows:
         while row and not row[-1]:
             row.pop()
@@ -144,13 +154,16 @@ def merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
     get_source = getattr(sheet, "_get_source", None)
     if get_source is None:  # a normal worksheet
         return [range_boundaries(str(cells)) for cells in sheet.merged_cells.ranges]
-    bounds = []
+    limit = current().max_merged_ranges
+    bounds: dict[tuple[int, int, int, int], None] = {}  # repeated ranges are filled once
     with get_source() as source:
         for _event, element in iterparse(source):
             if element.tag.endswith("}mergeCell") and element.get("ref"):
-                bounds.append(range_boundaries(element.get("ref")))
+                bounds[range_boundaries(element.get("ref"))] = None
+                if len(bounds) > limit:
+                    raise IngestError(sheet.title, f"合并区域过多，{current().describe('max_merged_ranges')}")
             element.clear()
-    return bounds
+    return list(bounds)
 
 
 def _fill_merged(rows: list[list[str]], ranges: list[tuple[int, int, int, int]], width: int) -> None:

@@ -1,0 +1,91 @@
+"""Bounded input: bombs are refused while streaming, fast, with one line naming the file and the bound."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.documents import read_document
+from assistant.errors import IngestError
+from assistant.evaluation.bombs import cell_bomb, merge_bomb, rows_bomb, write_xlsx
+
+
+def test_a_two_million_row_workbook_is_refused_within_five_seconds(tmp_path: Path) -> None:
+    path = rows_bomb(tmp_path / "rows.xlsx", 2_000_000)
+    assert path.stat().st_size < 8 * 2**20
+    started = time.perf_counter()
+    with pytest.raises(IngestError, match=r"rows.xlsx: .*超过 \d+ 行，上限 1000000 行.*ASSISTANT_MAX_ROWS"):
+        read_document(path)
+    assert time.perf_counter() - started < 5.0
+
+
+def test_a_huge_cell_is_refused_before_loading(tmp_path: Path) -> None:
+    path = cell_bomb(tmp_path / "cell.xlsx", 2_000_000)
+    started = time.perf_counter()
+    with pytest.raises(IngestError, match=r"cell.xlsx: .*上限 32767 字.*ASSISTANT_MAX_CELL_CHARS"):
+        read_document(path)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_repeated_merged_ranges_are_refused(tmp_path: Path) -> None:
+    path = merge_bomb(tmp_path / "merge.xlsx", 200_000)
+    assert path.stat().st_size < 50_000
+    started = time.perf_counter()
+    with pytest.raises(IngestError, match=r"合并区域.*ASSISTANT_MAX_MERGED_RANGES"):
+        read_document(path)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_bounds_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small = rows_bomb(tmp_path / "small.xlsx", 50)
+    monkeypatch.setenv("ASSISTANT_MAX_ROWS", "10")
+    with pytest.raises(IngestError, match="上限 10 行"):
+        read_document(small)
+    monkeypatch.setenv("ASSISTANT_MAX_UNCOMPRESSED_BYTES", "1000")
+    with pytest.raises(IngestError, match="解压后.*ASSISTANT_MAX_UNCOMPRESSED_BYTES"):
+        read_document(small)
+
+
+def test_repeated_merges_under_the_bound_are_filled_once(tmp_path: Path, monkeypatch) -> None:
+    path = merge_bomb(tmp_path / "merge.xlsx", 5_000)
+    started = time.perf_counter()
+    projects = read_document(path)
+    assert time.perf_counter() - started < 5.0
+    assert [i.name for i in projects[0].indicators] == ["培训人次"]
+
+
+def test_csv_rows_and_cells_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("三级指标,指标值\n" + "培训人次,≥1人次\n" * 30, encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_MAX_ROWS", "20")
+    with pytest.raises(IngestError, match=r"t.csv: 文件内容过大（读到第21行），上限 20 行"):
+        read_document(path)
+    monkeypatch.delenv("ASSISTANT_MAX_ROWS")
+    monkeypatch.setenv("ASSISTANT_MAX_CELL_CHARS", "100")
+    path.write_text("三级指标,指标值\n培训人次," + "长" * 500 + "\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"t.csv: 第2行 的单元格有 500 字，上限 100 字"):
+        read_document(path)
+
+
+def test_xml_entities_are_not_expanded(tmp_path: Path) -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True  # openpyxl parses through defusedxml
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{"&lol;" * 10 if i == 1 else f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+        )
+        + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
+    path = write_xlsx(tmp_path / "laughs.xlsx", [laughs])
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size < 2000
+    started = time.perf_counter()
+    with pytest.raises(IngestError, match="laughs.xlsx"):
+        read_document(path)
+    assert time.perf_counter() - started < 5.0
