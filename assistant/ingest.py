@@ -60,6 +60,24 @@ class FileOutcome:
     def indicator_count(self) -> int:
         return sum(len(p.indicators) for p in self.projects)
 
+    def conflict_message(self) -> str:
+        """One line for the projects left out because a different version of them is stored."""
+        clashes = [
+            (project, result)
+            for project, result in zip(self.projects, self.outcomes, strict=False)
+            if result.status == "conflict"
+        ]
+        if not clashes:
+            return ""
+        project, result = clashes[0]
+        source, location = result.previous[0]
+        example = f"“{project.name}”（存储中的版本来自 {source} {location}".rstrip() + "）"
+        more = f"等 {len(clashes)} 个项目" if len(clashes) > 1 else ""
+        return (
+            f"{self.path.name}: {example}{more}与存储中的同一项目内容不同，未替换、未导入；"
+            "确认要用新版本替换请加 --replace"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:

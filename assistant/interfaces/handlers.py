@@ -685,7 +685,7 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
     with contextlib.redirect_stdout(buffer):
         _print_summary(report, bench.store)  # the CLI's own summary lines, word for word
     lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
-    kind = "error" if report.failed else "ok"
+    kind = "error" if report.failed or report.conflicts else "ok"
     html = "".join(message_html(line, kind if i == 0 else "info") for i, line in enumerate(lines))
     for outcome in report.files:
         html += "".join(

@@ -131,7 +131,7 @@ def _emitter(*, json_lines: bool):
             print_error(outcome.error)
             return
         if outcome.conflicts:
-            print_error(_conflict_line(outcome))
+            print_error(outcome.conflict_message())
         if json_lines:
             for project, result in zip(outcome.projects, outcome.outcomes, strict=False):
                 line = project.to_dict()
@@ -142,23 +142,6 @@ def _emitter(*, json_lines: bool):
             sys.stdout.flush()
 
     return emit
-
-
-def _conflict_line(outcome: FileOutcome) -> str:
-    """One line for a file whose projects clash with different stored versions of themselves."""
-    clashes = [
-        (project, result)
-        for project, result in zip(outcome.projects, outcome.outcomes, strict=False)
-        if result.status == "conflict"
-    ]
-    project, result = clashes[0]
-    source, location = result.previous[0]
-    example = f"“{project.name}”（存储中的版本来自 {source} {location}".rstrip() + "）"
-    more = f"等 {len(clashes)} 个项目" if len(clashes) > 1 else ""
-    return (
-        f"{outcome.path.name}: {example}{more}与存储中的同一项目内容不同，未替换、未导入；"
-        "确认要用新版本替换请加 --replace"
-    )
 
 
 def _print_summary(report: IngestReport, store: Store, refresh: IndexRefresh | None = None) -> None:
