@@ -138,7 +138,7 @@ def test_one_bad_file_does_not_stop_the_others(capsys, small_csv: Path, tmp_path
         ("≥95%\x01\x02", "clear"),
         ("<script>alert('x')</script>", "malformed"),
         ("at least 95 percent", "clear"),
-        ("x" * 1_000_000, "malformed"),
+        ("x" * 30_000, "malformed"),  # long but under the cell bound (32,767): reviewed
         ("\x01\x02\x03", "vague"),  # nothing visible: an empty slot (EMPTY), not 不适用
         ("\u200b\u200b", "vague"),
         ("不适用", "na"),
@@ -149,11 +149,19 @@ def test_hostile_cells_get_a_verdict(capsys, tmp_path: Path, value: str, label: 
     path.write_text(f"三级指标\t指标值\n合格率\t{value}\n", encoding="utf-8")
     code, out, err = review(capsys, path, "--json", "--store", tmp_path / "store")
     assert "Traceback" not in err
-    assert code == 0, err  # even a 1 MB cell is reviewed, not refused by the CSV field limit
+    assert code == 0, err
     row = json.loads(out.splitlines()[0])
     assert row["label"] == label
     if label == "vague":
         assert [r["code"] for r in row["reasons"]] == ["EMPTY"]
+
+
+def test_a_cell_over_the_bound_is_one_clear_error(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "cells.tsv"
+    path.write_text("三级指标\t指标值\n合格率\t" + "x" * 1_000_000 + "\n", encoding="utf-8")
+    code, out, err = review(capsys, path, "--json", "--store", tmp_path / "store")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "cells.tsv" in err and "上限 32767 字" in err and "ASSISTANT_MAX_CELL_CHARS" in err
 
 
 def test_review_loads_no_torch_faiss_or_gradio(small_csv: Path, tmp_path: Path) -> None:
