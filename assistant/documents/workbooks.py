@@ -10,8 +10,10 @@ and goes through the shared grid logic, which recognises per sheet
 
 Sheets without an indicator header (a rule sheet, an empty Sheet2) are skipped and reported with an
 :class:`~assistant.errors.IngestWarning`; a workbook where no sheet has one raises
-:class:`~assistant.errors.IngestError`. The workbook is opened read-only (fast, low memory); the
-merged ranges that read-only mode leaves out are read from the sheet XML.
+:class:`~assistant.errors.IngestError`. The package is first streamed through the input bounds
+(:func:`~assistant.documents.bounds.check_package`), then read with python-calamine (fast, Rust); a
+workbook with a percent number format (which calamine cannot report) is opened with openpyxl in
+read-only mode instead, the merged ranges that mode leaves out read from the sheet XML.
 """
 
 from __future__ import annotations
