@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,3 +140,25 @@ def check_grid_cell(file: str, text: str, where: str, limits: Limits) -> None:
             file,
             f"{where} 的单元格有 {len(text)} 字，{limits.describe('max_cell_chars')}；请删去或缩短这段文字",
         )
+
+
+def check_grid_size(
+    file: str, rows: Sequence[Sequence[str]], refs: Sequence[str], limits: Limits | None = None
+) -> None:
+    """Refuse a table (any reader's grid) over the row, cell or cell-length bound, before the
+    projects and indicators are built from it; ``refs`` name the rows (``第12行``, ``Sheet1!A12:E12``)."""
+    limits = limits or current()
+    if len(rows) > limits.max_rows:
+        _refuse_table(file, f"{len(rows)} 行", limits, "max_rows")
+    cells = 0
+    for index, row in enumerate(rows, 1):
+        cells += len(row)
+        if row and max(map(len, row)) > limits.max_cell_chars:
+            where = refs[index - 1] if index <= len(refs) else f"第 {index} 行"
+            check_grid_cell(file, max(row, key=len), where, limits)
+    if cells > limits.max_cells:
+        _refuse_table(file, f"{cells} 个单元格", limits, "max_cells")
+
+
+def _refuse_table(file: str, found: str, limits: Limits, bound: str) -> None:
+    raise IngestError(file, f"表格过大：{found}，{limits.describe(bound)}；请拆分文件或只保留绩效目标表")

@@ -17,7 +17,6 @@ from pathlib import Path
 from ..errors import IngestError
 from ..limits import current
 from ..records.schema import Project
-from .bounds import check_grid_cell
 from .grid import Grid, grid_to_projects
 from .header_table import describe_columns
 from .text_layouts import decode_text
@@ -61,8 +60,6 @@ def read_delimited(path: str | Path) -> list[Project]:
                 raise IngestError(
                     path.name, f"文件内容过大（读到第{lines_read}行），{limits.describe(bound)}；请拆分文件"
                 )
-            if row and max(map(len, row)) > limits.max_cell_chars:
-                check_grid_cell(path.name, max(row, key=len), f"第{lines_read}行", limits)
     except csv.Error as error:
         raise IngestError(path.name, f"CSV 格式错误（第{reader.line_num}行）：{error}") from None
     grid = Grid(

@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import IngestError, IngestWarning
 from ..limits import current
 from ..records.schema import Project
-from .bounds import check_grid_cell, check_package
+from .bounds import check_package
 from .grid import Grid, column_letter, describe_error, grid_to_projects
 
 _DEFAULT_SHEET = re.compile(r"^(sheet|工作表)\s*\d*$", re.IGNORECASE)
@@ -170,11 +170,6 @@ def sheet_grid(sheet: Any) -> Grid:
 
 def rows_grid(title: str, rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> Grid:
     """Cell texts (row by row, from A1) as a :class:`Grid`: trailing blanks cut, merged ranges filled."""
-    limits = current()
-    for index, row in enumerate(rows, 1):
-        for cell in row:
-            if len(cell) > limits.max_cell_chars:
-                check_grid_cell(title, cell, f"第 {index} 行", limits)
     for row in rows:
         while row and not row[-1]:
             row.pop()

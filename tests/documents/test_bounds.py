@@ -88,3 +88,17 @@ def test_xml_entities_are_not_expanded(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="laughs.xlsx"):
         read_document(path)
     assert time.perf_counter() - started < 5.0
+
+
+def test_every_readers_table_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f"<tr><td>培训人次{i}</td><td>≥{i}人次</td></tr>" for i in range(30))
+    path = tmp_path / "t.html"
+    path.write_text(f"<table><tr><th>三级指标</th><th>指标值</th></tr>{rows}</table>", encoding="utf-8")
+    assert read_document(path)
+    monkeypatch.setenv("ASSISTANT_MAX_ROWS", "10")
+    with pytest.raises(IngestError, match=r"t.html: 表格过大：31 行，上限 10 行"):
+        read_document(path)
+    monkeypatch.setenv("ASSISTANT_MAX_ROWS", "1000")
+    monkeypatch.setenv("ASSISTANT_MAX_CELLS", "20")
+    with pytest.raises(IngestError, match=r"t.html: 表格过大：62 个单元格，上限 20 个单元格"):
+        read_document(path)
