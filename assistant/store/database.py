@@ -511,6 +511,8 @@ def check_integrity(db_path: Path) -> None:
             f"{_manifest_summary(db_path.parent)}；未做任何改动；{_REBUILD_HINT}"
         )
     with _checked_lock:
+        if len(_checked) > 1000:  # a long-running app sees many file states; keep the memo small
+            _checked.clear()
         _checked[key] = None
 
 
