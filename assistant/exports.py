@@ -128,6 +128,8 @@ def write_declaration_xlsx(projects: Project | Sequence[Project], path: str | Pa
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+    from .cells import secure_worksheet
+
     items = [projects] if isinstance(projects, Project) else list(projects)
     path = Path(path)
     book = Workbook()
@@ -185,6 +187,7 @@ def write_declaration_xlsx(projects: Project | Sequence[Project], path: str | Pa
                 if end > start:
                     ws.merge_cells(f"{column}{first + start}:{column}{first + end}")
         ws.freeze_panes = ws[f"A{first}"]
+        secure_worksheet(ws)  # a name like =HYPERLINK(…) from an uploaded file stays text
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path

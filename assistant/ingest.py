@@ -26,7 +26,7 @@ from pathlib import Path
 from .documents import LEGACY_SUFFIXES, read_document, supported_suffixes, unsupported_reason
 from .errors import IngestError, IngestWarning
 from .records.schema import Project
-from .store.database import Store
+from .store.database import ProjectOutcome, Store
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,9 @@ Reader = Callable[[Path], list[Project]]
 class FileOutcome:
     """What happened to one file: the projects read and how many were new, or why it failed.
 
-    ``warnings`` are the parts the reader skipped or read under an assumption (one line each).
+    ``warnings`` are the parts the reader skipped or read under an assumption (one line each);
+    ``outcomes`` says per project (in ``projects`` order) whether it was added, skipped, replaced
+    a stored version, or was left out as a conflict with one (``conflicts``).
     """
 
     path: Path
@@ -47,6 +49,8 @@ class FileOutcome:
     replaced: int = 0
     error: IngestError | None = None
     warnings: tuple[IngestWarning, ...] = ()
+    conflicts: int = 0
+    outcomes: tuple[ProjectOutcome, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -55,6 +59,24 @@ class FileOutcome:
     @property
     def indicator_count(self) -> int:
         return sum(len(p.indicators) for p in self.projects)
+
+    def conflict_message(self) -> str:
+        """One line for the projects left out because a different version of them is stored."""
+        clashes = [
+            (project, result)
+            for project, result in zip(self.projects, self.outcomes, strict=False)
+            if result.status == "conflict"
+        ]
+        if not clashes:
+            return ""
+        project, result = clashes[0]
+        source, location = result.previous[0]
+        example = f"“{project.name}”（存储中的版本来自 {source} {location}".rstrip() + "）"
+        more = f"等 {len(clashes)} 个项目" if len(clashes) > 1 else ""
+        return (
+            f"{self.path.name}: {example}{more}与存储中的同一项目内容不同，未替换、未导入；"
+            "确认要用新版本替换请加 --replace"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +96,10 @@ class IngestReport:
     @property
     def replaced(self) -> int:
         return sum(f.replaced for f in self.files)
+
+    @property
+    def conflicts(self) -> int:
+        return sum(f.conflicts for f in self.files)
 
     @property
     def failed(self) -> tuple[FileOutcome, ...]:
@@ -164,6 +190,14 @@ def _read(path: Path, reader: Reader) -> list[Project]:
         raise IngestError(path.name, reason) from exc
 
 
+def origin_of(path: Path) -> str:
+    """A file's identity in the store: its absolute path (two folders' 表.csv are two files)."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
+
+
 def ingest_paths(
     paths: Iterable[str | Path],
     store: Store,
@@ -171,6 +205,7 @@ def ingest_paths(
     reader: Reader | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     progress: bool | None = None,
+    replace: bool = False,
 ) -> IngestReport:
     """Read every document under ``paths`` and add its projects to ``store``.
 
@@ -180,6 +215,8 @@ def ingest_paths(
         reader: ``path -> list[Project]``; ``None`` → :func:`assistant.documents.read_document`.
         on_file: called after each file (printing JSON lines or errors as they happen).
         progress: show a tqdm bar on stderr; ``None`` → only for several files on a terminal.
+        replace: let a file's project replace a different stored version of the same project
+            (:mod:`assistant.store.database`, identity); otherwise that project is a conflict.
 
     Raises:
         StoreError: the store cannot be written (the files already stored stay stored).
@@ -202,7 +239,7 @@ def ingest_paths(
                 if isinstance(projects, IngestError):
                     outcome = FileOutcome(path=item, error=projects, warnings=tuple(found))
                 else:
-                    result = store.add_projects(projects)
+                    result = store.add_projects(projects, origin=origin_of(item), replace=replace)
                     outcome = FileOutcome(
                         path=item,
                         projects=tuple(projects),
@@ -210,6 +247,8 @@ def ingest_paths(
                         skipped=result.skipped,
                         replaced=result.replaced,
                         warnings=tuple(found),
+                        conflicts=result.conflicts,
+                        outcomes=result.outcomes,
                     )
             outcomes.append(outcome)
             if on_file is not None:
@@ -248,15 +287,17 @@ def refresh_indexes(store: Store, *, dense: bool = True) -> IndexRefresh:
     from .store.indexes import IndexSet
 
     embedder = _numpy_default_embedder() if dense else None
-    index_set = IndexSet.for_store(store, embedder)
     modes: tuple[str, ...] = ("bm25", "dense") if embedder is not None else ("bm25",)
     start = time.perf_counter()
+    index_set = None
     try:
+        index_set = IndexSet.for_store(store, embedder)  # reads every project: may meet a corrupt one
         index_set.warm_up(modes)  # type: ignore[arg-type]
     except Exception as exc:  # an index is a cache: failing to refresh it must not fail the ingest
         log.debug("index refresh failed for %s", store.directory, exc_info=True)
-        detail = str(exc).replace("\n", " ").strip()[:200]
-        return IndexRefresh(dict(index_set.timings), embedder is not None, f"{type(exc).__name__}: {detail}")
+        detail = str(exc).replace("\n", " ").strip()[:300]
+        timings = dict(index_set.timings) if index_set is not None else {}
+        return IndexRefresh(timings, embedder is not None, f"{type(exc).__name__}: {detail}")
     timings = dict(index_set.timings) or {"all": time.perf_counter() - start}
     return IndexRefresh(timings, embedder is not None)
 

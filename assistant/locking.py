@@ -9,21 +9,16 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def exclusive_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``path`` (created if missing) for the ``with`` block.
+    """Hold an exclusive lock on ``path`` (created if missing) for the ``with`` block.
 
     Two processes building the same index or model, or committing to the same store, wait for each
-    other instead of interleaving their writes. On a platform without ``fcntl`` it does nothing
-    (SQLite still serialises store commits there).
+    other instead of interleaving their writes. ``filelock`` uses ``fcntl.flock`` on POSIX and
+    ``msvcrt.locking`` on Windows (budget offices run Windows), so the guarantee holds on both; the
+    lock is released by the operating system if the holder is killed.
     """
+    from filelock import FileLock
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - non-POSIX
+    # A new lock object per call: threads of the app wait on each other like processes do.
+    with FileLock(str(path), thread_local=False):
         yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -106,7 +106,7 @@ def test_a_folder_without_documents_is_one_error(tmp_path: Path, store: Store) -
 def test_a_store_that_cannot_be_written_stops_with_a_store_error(tmp_path: Path, store: Store) -> None:
     first = write(tmp_path / "a.txt", "甲")
 
-    def unwritable(projects):
+    def unwritable(projects, **_options):
         raise StoreError("无法写入存储：磁盘已满")
 
     store.add_projects = unwritable  # type: ignore[method-assign]

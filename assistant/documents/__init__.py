@@ -11,9 +11,10 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import IngestError
+from ..limits import Limits, current
 from ..records.schema import Project
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = Limits().max_file_bytes  # the default; ASSISTANT_MAX_FILE_BYTES changes it
 
 # suffix → "module:function"; the reader itself sniffs the layout inside its family.
 READERS: dict[str, str] = {
@@ -61,8 +62,13 @@ def read_document(path: str | Path) -> list[Project]:
     size = path.stat().st_size
     if size == 0:
         raise IngestError(path.name, "文件为空")
-    if size > MAX_FILE_BYTES:
-        raise IngestError(path.name, f"文件过大（{size / 1e6:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB）")
+    limit = current().max_file_bytes
+    if size > limit:
+        raise IngestError(
+            path.name,
+            f"文件过大（{size / 1e6:.0f} MB，上限 {limit // 2**20} MB，环境变量 ASSISTANT_MAX_FILE_BYTES 可调）；"
+            "请拆分文件或只保留绩效目标表",
+        )
     module_name, function_name = READERS[suffix].split(":")
     reader = getattr(import_module(f"{__name__}.{module_name}"), function_name)
     projects: list[Project] = reader(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import IngestError, IngestWarning
 from ..records.schema import Project
+from .bounds import check_package
 from .grid import GridBuilder, describe_error, grid_to_projects, no_table_error, warn_about
 
 
@@ -27,6 +28,7 @@ def read_docx(path: str | Path) -> list[Project]:
         IngestError: the file is not a readable DOCX, or holds no indicator table.
     """
     path = Path(path)
+    check_package(path)  # unzipped size and text length before python-docx parses it
     try:
         from docx import Document
         from docx.table import Table

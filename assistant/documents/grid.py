@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..errors import IngestError, IngestWarning
 from ..records.schema import Project
+from .bounds import check_grid_size
 from .form import FormFields, label_of, read_form
 from .header_table import (
     SYNONYMS,
@@ -79,6 +80,7 @@ def grid_to_projects(grid: Grid, *, source: str, fallback_name: str) -> GridResu
         source: the file name stored as ``Project.source``.
         fallback_name: the project name when neither a form nor a 项目名称 column gives one.
     """
+    check_grid_size(source, grid.rows, grid.row_refs)  # every reader's table, however it was read
     segments = _segments(grid)
     projects: list[Project] = []
     empty = headerless = yuan = 0

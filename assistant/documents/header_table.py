@@ -255,6 +255,7 @@ def compose_value(columns: ColumnMap, cells: Sequence[str]) -> str:
 
 
 _PROJECT_ROLES: tuple[Role, ...] = ("code", "department", "year", "budget", "goal")
+_IDENTITY_ROLES: tuple[Role, ...] = ("code", "department", "year")
 
 
 @dataclass(slots=True)
@@ -282,15 +283,19 @@ def rows_to_projects(
 
     Rows with neither 三级指标, 指标值 nor 指标解释 are template scaffolding and skipped; a row of
     不适用 is kept as printed (an intentionally empty slot). Blank 一级/二级 cells inherit the row
-    above unless the 二级 label says the 一级 differs. Without a 项目名称 column all rows form one
-    project named by the form (``form.name``) or ``fallback_name``. ``locate`` gives a project's
+    above unless the 二级 label says the 一级 differs. Rows belong to one project while its identity
+    stays the same (:func:`_starts_project`), so projects come out in row order. Without a 项目名称
+    column the rows form one project named by the form (``form.name``) or ``fallback_name``. ``locate`` gives a project's
     location from the indexes of its first and last rows.
     """
-    groups: dict[str, _Group] = {}
+    groups: list[_Group] = []
+    group: _Group | None = None
     current_project = ""
+    identity: dict[Role, str] = {}  # 项目编码 / 部门 / 年度 of the current run of rows
     level1 = level2 = ""
     split_value = "symbol" in columns.columns or "unit" in columns.columns
     project_roles = [role for role in _PROJECT_ROLES if role in columns.columns]
+    identity_roles = [role for role in _IDENTITY_ROLES if role in columns.columns]
     for row in rows:
         cells = row.cells
         name = columns.get(cells, "name")
@@ -298,14 +303,17 @@ def rows_to_projects(
         explain = columns.get(cells, "explain")
         period = columns.get(cells, "period_value")
         project = columns.get(cells, "project")
-        if project and project != current_project:
-            current_project, level1, level2 = project, "", ""
+        seen = {role: cell for role in identity_roles if (cell := columns.get(cells, role))}
+        if _starts_project(project, current_project, seen, identity):
+            current_project, level1, level2 = project or current_project, "", ""
+            identity = {}
+            group = None
+        identity.update(seen)
         if not (name or value or explain or period):
             continue
-        key = current_project or form.name or fallback_name
-        group = groups.get(key)
         if group is None:
-            group = groups[key] = _Group(key, row.index, row.index)
+            group = _Group(current_project or form.name or fallback_name, row.index, row.index)
+            groups.append(group)
         group.last = row.index
         for role in project_roles:
             cell = columns.get(cells, role)
@@ -319,7 +327,21 @@ def rows_to_projects(
                 level1, level2, name, value, explain=explain, period_value=period, location=row.location
             )
         )
-    return [_to_project(group, columns, form, source, locate, evidence) for group in groups.values()]
+    return [_to_project(group, columns, form, source, locate, evidence) for group in groups]
+
+
+def _starts_project(
+    project: str, current: str, seen: Mapping[Role, str], identity: Mapping[Role, str]
+) -> bool:
+    """Whether a row begins another project: rows belong to one project while its 项目编码 (or,
+    without one, 项目名称 + 部门 + 年度) stays the same; a blank cell continues the row above (merged
+    cells). Two same-named projects of two departments are two projects, never merged."""
+    code, known = seen.get("code"), identity.get("code")
+    if code and known:
+        return code != known
+    if project and project != current:
+        return True
+    return any(identity.get(role, cell) != cell for role, cell in seen.items())
 
 
 _level1 = lru_cache(maxsize=512)(normalise_level1)

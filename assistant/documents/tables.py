@@ -15,6 +15,7 @@ import io
 from pathlib import Path
 
 from ..errors import IngestError
+from ..limits import current
 from ..records.schema import Project
 from .grid import Grid, grid_to_projects
 from .header_table import describe_columns
@@ -45,11 +46,20 @@ def read_delimited(path: str | Path) -> list[Project]:
     rows: list[tuple[str, ...]] = []
     lines: list[int] = []  # the line each record starts on (a quoted cell may span lines)
     lines_read = 0
+    limits = current()
+    cells_seen = 0
     try:
         for cells in reader:
             lines.append(lines_read + 1)
             lines_read = reader.line_num
-            rows.append(tuple(cell.strip() for cell in cells))
+            row = tuple(cell.strip() for cell in cells)
+            rows.append(row)
+            cells_seen += len(row)
+            if len(rows) > limits.max_rows or cells_seen > limits.max_cells:
+                bound = "max_rows" if len(rows) > limits.max_rows else "max_cells"
+                raise IngestError(
+                    path.name, f"文件内容过大（读到第{lines_read}行），{limits.describe(bound)}；请拆分文件"
+                )
     except csv.Error as error:
         raise IngestError(path.name, f"CSV 格式错误（第{reader.line_num}行）：{error}") from None
     grid = Grid(

@@ -25,9 +25,12 @@ from .handlers import (
     SEARCH_MODES,
     TITLE,
     UPLOAD_TYPES,
+    WRITE_TOKEN_ENV,
     DraftView,
     ReviewView,
+    WriteAccess,
     check_uploads,
+    discard_uploads,
     draft_table,
     export_draft,
     filter_review_rows,
@@ -44,14 +47,16 @@ from .handlers import (
     value_distribution,
 )
 from .handlers import _text as _text
+from .handlers import message_html as message_html
 
 if TYPE_CHECKING:
     import gradio as gr
 
 CONCURRENCY_LIMIT = 4  # engine calls run at most this many at once per event; the rest queue
 QUEUE_SIZE = 256
-#: Gradio's own hard limit (its message is in English): above ours, so ours is what users see.
-GRADIO_MAX_FILE_SIZE = "50mb"
+#: Gradio enforces this while receiving an upload, so a bigger file is never stored (its message is in
+#: English; the page says the cap in Chinese next to every upload box).
+GRADIO_MAX_FILE_SIZE = f"{MAX_UPLOAD_MB}mb"
 
 # ------------------------------------------------------------------------------------ the Blocks
 CSS = """
@@ -81,11 +86,15 @@ def _highlight_colours() -> dict[str, str]:
     }
 
 
-def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
-    """The four-tab app over the store in ``store_dir`` (``None``: the default store); not launched."""
+def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | None = None) -> "gr.Blocks":
+    """The four-tab app over the store in ``store_dir`` (``None``: the default store); not launched.
+
+    ``writes`` says whether the 语料 tab may ingest (``None``: read-only, and no ingest endpoint at all).
+    """
     import gradio as gr
 
     store = str(store_dir) if store_dir is not None else None
+    writes = writes or WriteAccess()
     bind = functools.partial
     form_fields: list[Any] = []
 
@@ -323,9 +332,20 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                     file_types=UPLOAD_TYPES,
                     type="filepath",
                     elem_id="corpus-files",
+                    interactive=writes.enabled,
                 )
-                ingest_button = gr.Button("导入语料库", variant="primary", elem_id="corpus-run")
-                ingest_status = gr.HTML(elem_id="corpus-status")
+                ingest_token = gr.Textbox(
+                    label="导入口令",
+                    type="password",
+                    visible=writes.token is not None,
+                    elem_id="corpus-token",
+                )
+                ingest_button = gr.Button(
+                    "导入语料库", variant="primary", elem_id="corpus-run", interactive=writes.enabled
+                )
+                ingest_status = gr.HTML(
+                    "" if writes.enabled else message_html(writes.refusal(), "info"), elem_id="corpus-status"
+                )
                 ingest_table = gr.Dataframe(
                     headers=frames.INGEST_COLUMNS,
                     column_widths=["22%", "7%", "7%", "7%", "6%", "6%", "45%"],
@@ -508,16 +528,23 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
             api_visibility="private",
         )
 
-        def run_ingest(files: Any) -> tuple[Any, ...]:
-            html, table = ingest_documents(files, store_dir=store)
+        def run_ingest(files: Any, token: Any) -> tuple[Any, ...]:
+            try:
+                refused = writes.refusal(token)  # checked again here: the endpoint is callable directly
+                if refused is not None:
+                    return (message_html(refused), gr.skip(), gr.skip(), *[gr.skip()] * 3)
+                html, table = ingest_documents(files, store_dir=store)
+            finally:
+                discard_uploads(files)
             return html, table, store_status(store), *load_filters()
 
-        ingest_button.click(
-            run_ingest,
-            corpus_files,
-            [ingest_status, ingest_table, status_bar, level2_filter, department_filter, year_filter],
-            api_name="ingest",
-        )
+        if writes.enabled:  # a read-only app has no ingest endpoint at all
+            ingest_button.click(
+                run_ingest,
+                [corpus_files, ingest_token],
+                [ingest_status, ingest_table, status_bar, level2_filter, department_filter, year_filter],
+                api_name="ingest",
+            )
     app.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_SIZE)
     return app
 
@@ -542,7 +569,7 @@ def launch_options() -> dict[str, Any]:
         "max_file_size": GRADIO_MAX_FILE_SIZE,
         "ssr_mode": False,
         "footer_links": [],
-        "show_error": True,
+        "show_error": False,  # an unexpected exception's text (paths, library internals) stays on the server
     }
 
 
@@ -567,10 +594,13 @@ def launch_app(
 
 
 __all__ = [
+    "WRITE_TOKEN_ENV",
     "DraftView",
     "ReviewView",
+    "WriteAccess",
     "build_app",
     "check_uploads",
+    "discard_uploads",
     "draft_table",
     "export_draft",
     "swap_alternative",
@@ -580,6 +610,7 @@ __all__ = [
     "launch_options",
     "library_filters",
     "make_draft",
+    "message_html",
     "rereview_table",
     "review_documents",
     "row_details",

@@ -438,6 +438,8 @@ def ingest_lines(outcome: FileOutcome) -> list[str]:
     lines = [f"警告：{_warning_text(w)}" for w in outcome.warnings]
     if outcome.error is not None:
         lines.append(f"错误：{one_line(outcome.error)}")
+    if outcome.conflicts:
+        lines.append(f"错误：{outcome.conflict_message()}")
     return lines
 
 
@@ -459,6 +461,8 @@ def ingest_frame(report: IngestReport) -> pd.DataFrame:
     rows = []
     for f in report.files:
         status = "失败" if f.error is not None else ("已导入" if f.added or f.replaced else "已存在")
+        if f.conflicts:
+            status = "部分冲突" if f.added or f.replaced else "冲突"
         note = " ".join(ingest_lines(f))
         rows.append([f.path.name, status, len(f.projects), f.indicator_count, f.added, f.skipped, note])
     return pd.DataFrame(rows, columns=INGEST_COLUMNS)

@@ -9,10 +9,15 @@ raises out of a handler: it comes back as a one-line Chinese message for the tab
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 import math
+import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TITLE = "绩效目标助手"
-MAX_UPLOAD_MB = 20  # per file; the app refuses bigger files with a clear message
+MAX_UPLOAD_MB = 20  # per file (Gradio refuses bigger uploads while receiving them, before storing)
 MAX_FILES = 30
 UPLOAD_TYPES = [".xlsx", ".xlsm", ".docx", ".pdf", ".html", ".htm", ".csv", ".tsv", ".txt"]
 SEARCH_MODES = {"混合（语义＋关键词）": "hybrid", "关键词": "keyword", "语义": "semantic"}
@@ -64,8 +69,92 @@ EXAMPLE_LABELS = ["党员教育培训（12 万元）", "社区工作站管理（
 
 # ---------------------------------------------------------------------------------------- helpers
 def message_html(message: object, kind: str = "error") -> str:
-    """A status line (error / warn / info / ok), escaped; the CSS colours it by kind."""
-    return f"<div class='status {esc(kind)}'>{esc(message)}</div>"
+    """A status line (error / warn / info / ok), escaped and without server paths; the CSS colours it."""
+    return f"<div class='status {esc(kind)}'>{esc(client_text(message))}</div>"
+
+
+# A directory part of an absolute POSIX or Windows path (the file or folder name itself is kept).
+_SERVER_DIRS = re.compile(r"(?:(?<![\w.:/])/|\b[A-Za-z]:[\\/])(?:[^\s/\\：，；（）()“”]+[/\\])+")
+
+
+def client_text(message: object) -> str:
+    """A message as a browser may see it: server folders cut from paths (the last name is kept).
+
+    Example:
+        >>> client_text("文件 /tmp/gradio/3f2a/大文件.xlsx 过大；存储 /srv/data/store 损坏")
+        '文件 大文件.xlsx 过大；存储 store 损坏'
+    """
+    return _SERVER_DIRS.sub("", str(message))
+
+
+WRITE_TOKEN_ENV = "ASSISTANT_INGEST_TOKEN"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteAccess:
+    """Whether the app may write to the store (the 语料 tab's ingest), and the token it then needs.
+
+    Read-only by default: ``assistant serve --allow-ingest`` turns writes on (on a loopback address;
+    beyond loopback it also needs a token), and a token in ``$ASSISTANT_INGEST_TOKEN`` turns them on
+    for whoever types it.
+    """
+
+    enabled: bool = False
+    token: str | None = None
+
+    @classmethod
+    def for_server(cls, host: str, allow_ingest: bool, token: str | None = None) -> WriteAccess:
+        """The access for ``assistant serve`` (``token`` defaults to ``$ASSISTANT_INGEST_TOKEN``).
+
+        Raises:
+            InputError: --allow-ingest on an address beyond loopback without a token.
+        """
+        token = (token if token is not None else os.environ.get(WRITE_TOKEN_ENV, "")).strip() or None
+        if token is not None:
+            return cls(True, token)
+        if not allow_ingest:
+            return cls(False)
+        if not _loopback(host):
+            raise InputError(
+                f"在 {host} 上开放导入（--allow-ingest）还需要导入口令：请设置环境变量 {WRITE_TOKEN_ENV}，"
+                "或只在 127.0.0.1 上使用 --allow-ingest"
+            )
+        return cls(True)
+
+    def refusal(self, given: object = None) -> str | None:
+        """Why a write is refused (a message for the page), or ``None`` when it is allowed."""
+        if not self.enabled:
+            return (
+                "导入已关闭：应用以只读方式运行。管理员可用 `assistant serve --allow-ingest` 启动以开放导入"
+            )
+        if self.token is not None and not hmac.compare_digest(_text(given).encode(), self.token.encode()):
+            return "导入口令不正确；请向管理员索取（服务器环境变量 ASSISTANT_INGEST_TOKEN）"
+        return None
+
+
+def _loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def discard_uploads(files: object) -> None:
+    """Delete Gradio's stored copies of uploaded files once handled (never a file outside its cache)."""
+    root = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
+    items = files if isinstance(files, list | tuple) else [files]
+    for item in items:
+        if not item:
+            continue
+        path = Path(getattr(item, "name", item))
+        try:
+            resolved = path.resolve()
+            if resolved.is_relative_to(root) and resolved.is_file():
+                resolved.unlink()
+        except OSError:
+            log.debug("could not remove upload %s", path, exc_info=True)
 
 
 #: The suggest engine words its errors for the command line; the form shows its own field names.
@@ -630,7 +719,7 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
     with contextlib.redirect_stdout(buffer):
         _print_summary(report, bench.store)  # the CLI's own summary lines, word for word
     lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
-    kind = "error" if report.failed else "ok"
+    kind = "error" if report.failed or report.conflicts else "ok"
     html = "".join(message_html(line, kind if i == 0 else "info") for i, line in enumerate(lines))
     for outcome in report.files:
         html += "".join(

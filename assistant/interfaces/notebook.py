@@ -97,12 +97,13 @@ def setup_plots() -> str | None:
 
 
 # ------------------------------------------------------------------------------------------ corpus
-def ingest(paths: str | Path | Sequence[str | Path]) -> pd.DataFrame:
+def ingest(paths: str | Path | Sequence[str | Path], *, replace: bool = False) -> pd.DataFrame:
     """Add documents (files or folders) to the store; one row per file, as ``assistant ingest`` reports.
 
-    Unreadable files get 状态 失败 and the reason in 说明; the others are still ingested.
+    Unreadable files get 状态 失败 and the reason in 说明; the others are still ingested. A file
+    holding a new version of a stored project gets 状态 冲突 unless ``replace=True`` (``--replace``).
     """
-    return frames.ingest_frame(workbench().ingest(_paths(paths)))
+    return frames.ingest_frame(workbench().ingest(_paths(paths), replace=replace))
 
 
 def _paths(paths: str | Path | Sequence[str | Path]) -> list[str | Path]:

@@ -171,12 +171,17 @@ class Workbench:
         return ReviewBatch(tuple(reviews), tuple(failed), tuple(found))
 
     def ingest(
-        self, paths: Sequence[str | Path], on_file: Callable[[FileOutcome], None] | None = None
+        self,
+        paths: Sequence[str | Path],
+        on_file: Callable[[FileOutcome], None] | None = None,
+        *,
+        replace: bool = False,
     ) -> IngestReport:
-        """Add documents to the store exactly as ``assistant ingest`` does (same validation and report)."""
+        """Add documents to the store exactly as ``assistant ingest`` does (same validation and report);
+        ``replace`` lets a new version of a stored project replace it (``--replace``)."""
         from ..ingest import ingest_paths
 
-        return ingest_paths(paths, self.store, on_file=on_file, progress=False)
+        return ingest_paths(paths, self.store, on_file=on_file, progress=False, replace=replace)
 
 
 def read_with_warnings(path: str | Path) -> tuple[list[Project], list[IngestWarning]]:

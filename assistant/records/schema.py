@@ -102,8 +102,12 @@ class Project:
 
     @property
     def id(self) -> str:
-        """Content hash: the same project read twice gets the same id."""
-        return content_id(
+        """Content hash: the same project read twice gets the same id.
+
+        The department is part of it only when known, so that two departments' identical tables
+        stay two projects while the ids of department-less projects are those of earlier versions.
+        """
+        parts: list[object] = [
             self.source,
             self.name,
             self.code,
@@ -111,7 +115,10 @@ class Project:
             self.budget_wan,
             self.goal,
             [(i.level1, i.level2, i.name, i.value, i.period_value) for i in self.indicators],
-        )
+        ]
+        if self.department:
+            parts.append({"department": self.department})
+        return content_id(*parts)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON line for ``assistant ingest --json``."""

@@ -23,19 +23,22 @@ Deduplication (so re-ingesting a document adds nothing):
        project whose every field and row (their locations included) equals a stored project's, under
        another file name, adds nothing (the first file stays its provenance). Bare projects (a name
        and nothing else: no rows, code, budget or goal) are not matched this way.
-    3. A project read again from the same place — same ``(source, location, name, code, year)`` —
-       with a different content id (the file was corrected, or a reader improved) *replaces* the
-       copy stored by an earlier call, so the corpus does not hold two versions of one table. Two
-       projects of the same call never replace each other, and nothing else is ever deleted.
+    3. Identity: a project is the *same project* as a stored one when its 项目编码 and 年度 match,
+       or, without a code, its origin (the file's path, not its bare name), 项目名称, 主管部门/实施单位
+       and 年度 match. A same project with different content (the file was corrected, or a reader
+       improved) is a *conflict*: it is not stored, and the caller hears about it, unless the call
+       asks to ``replace``; then it replaces the copy stored by an earlier call. Two projects of the
+       same call never replace each other, two different projects never do (two folders' 绩效目标表.csv
+       with one project name but two departments are two projects), and nothing else is deleted.
 
 Example:
     >>> import tempfile
     >>> from assistant.records.schema import Project
     >>> store = Store.open(tempfile.mkdtemp())
     >>> store.add_projects([Project(name="党员培训", source="a.txt")])
-    AddResult(added=1, skipped=0, replaced=0)
+    AddResult(added=1, skipped=0, replaced=0, conflicts=0)
     >>> store.add_projects([Project(name="党员培训", source="a.txt")])
-    AddResult(added=0, skipped=1, replaced=0)
+    AddResult(added=0, skipped=1, replaced=0, conflicts=0)
     >>> store.project_count(), store.revision
     (1, 1)
 """
@@ -55,9 +58,9 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .. import __version__
 from ..errors import StoreError
@@ -77,9 +80,8 @@ SEEDS_DIR = REPO_ROOT / "corpus" / "raw"
 BUILTIN_STORE_DIR = REPO_ROOT / "corpus" / "store"
 
 _CHUNK = 500  # projects per insert batch inside the one transaction of add_projects
-_REBUILD_HINT = (
-    "请运行 `assistant ingest --rebuild PATH...`（不带 --store 时重建默认语料库），或删除该文件夹后重新导入"
-)
+# The old store is replaced only once the new one is built (staged_store), so this never loses data.
+_REBUILD_HINT = "请从原始文档重建：`assistant ingest --rebuild PATH...`（不带 --store 时重建默认语料库；新存储建好后才替换旧存储）"
 
 # Indicator rows are stored per project as one JSON array of arrays (``INDICATOR_FIELDS`` order),
 # their parsed values once per store in ``parsed_values`` (real tables repeat ≥95%, 100%, 完成 …):
@@ -89,6 +91,9 @@ INDICATOR_FIELDS = ("level1", "level2", "name", "value", "explain", "period_valu
 PARSED_FIELDS = ("kind", "comparator", "low", "high", "unit", "flags")
 
 _NAME_INDEX = "CREATE INDEX IF NOT EXISTS projects_name ON projects (name)"  # renamed-copy lookup
+_CODE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS projects_code ON projects (code) WHERE code IS NOT NULL"  # 项目编码 identity
+)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -105,10 +110,12 @@ _SCHEMA = (
         location TEXT NOT NULL,
         ingested_at TEXT NOT NULL,
         indicator_count INTEGER NOT NULL,
-        indicators TEXT NOT NULL
+        indicators TEXT NOT NULL,
+        origin TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS projects_place ON projects (source, location, name)",
     _NAME_INDEX,
+    _CODE_INDEX,
     """CREATE TABLE IF NOT EXISTS parsed_values (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -132,14 +139,32 @@ _PROJECT_COLUMNS = (
     "indicator_count, indicators"
 )
 
+Status = Literal["added", "skipped", "replaced", "conflict"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectOutcome:
+    """What happened to one project of an :meth:`Store.add_projects` call.
+
+    ``previous`` names the stored copies (``(source, location)``) it replaced (``replaced``) or
+    would have replaced (``conflict``: not stored, the call did not ask to replace).
+    """
+
+    status: Status
+    previous: tuple[tuple[str, str], ...] = ()
+
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
-    """What one :meth:`Store.add_projects` call did: new, already present, and superseded projects."""
+    """What one :meth:`Store.add_projects` call did: new, already present, superseded projects, and
+    projects not stored because a different version of the same project is stored (``conflicts``).
+    ``outcomes`` has one entry per given project, in order."""
 
     added: int
     skipped: int
     replaced: int = 0
+    conflicts: int = 0
+    outcomes: tuple[ProjectOutcome, ...] = field(default=(), compare=False, repr=False)
 
 
 def default_store_dir() -> Path:
@@ -215,7 +240,9 @@ class Store:
         if not has_store(path):
             manifest = path / MANIFEST_NAME
             if manifest.is_file():
-                raise StoreError(f"存储 {path} 损坏：有 {MANIFEST_NAME} 但缺少 {DB_NAME}；{_REBUILD_HINT}")
+                raise StoreError(
+                    f"存储 {path} 损坏：有 {MANIFEST_NAME} 但缺少 {DB_NAME}{_manifest_summary(path)}；{_REBUILD_HINT}"
+                )
             if not create:
                 raise StoreError(
                     f"存储 {path} 不存在；先用 `assistant ingest PATH... --store {path}` 导入文档"
@@ -290,10 +317,14 @@ class Store:
         return list(projects)
 
     # ------------------------------------------------------------------ writing
-    def add_projects(self, projects: Iterable[Project]) -> AddResult:
+    def add_projects(
+        self, projects: Iterable[Project], *, origin: str | None = None, replace: bool = False
+    ) -> AddResult:
         """Add projects in one transaction: all of them are stored, or (on error/kill) none.
 
-        Duplicates are skipped and earlier readings of the same table replaced (module docstring).
+        Duplicates are skipped; a different version of a stored project is a conflict, or replaces
+        the stored one when ``replace`` is true (module docstring). ``origin`` is the path of the file
+        the projects were read from (part of a code-less project's identity; ``None`` → its source).
         ``projects`` is consumed inside the transaction, so a generator may stream them.
 
         Raises:
@@ -303,7 +334,7 @@ class Store:
             with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
                 con.execute("BEGIN IMMEDIATE")
                 try:
-                    result = _insert_projects(con, projects)
+                    result = _insert_projects(con, projects, origin=origin, replace=replace)
                     if result.added or result.replaced:
                         revision = _meta_int(con, "revision") + 1
                         con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
@@ -315,19 +346,41 @@ class Store:
                             con.execute("ROLLBACK")
                     raise
                 if result.added or result.replaced:
-                    _write_json_atomic(self._directory / MANIFEST_NAME, manifest)
+                    self._write_manifest(manifest)
+        except StoreError as exc:
+            raise StoreError(f"未写入任何项目（事务已回滚，存储保持原样）：{exc}") from exc
         except sqlite3.Error as exc:
-            raise StoreError(f"无法写入存储 {self._directory}：{exc}") from exc
+            raise StoreError(
+                f"未写入任何项目（事务已回滚，存储保持原样）：{describe_database_error(exc, self._directory)}"
+            ) from exc
         except OSError as exc:
-            raise StoreError(f"无法写入存储 {self._directory}：{exc.strerror or exc}") from exc
+            raise StoreError(
+                f"未写入任何项目（事务已回滚，存储保持原样）：{describe_os_error(exc, self._directory)}"
+            ) from exc
         return result
+
+    def _write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write the manifest after a commit; failing to is a warning (the commit stands, and the
+        manifest is repaired on the next open), never a write failure."""
+        try:
+            _write_json_atomic(self._directory / MANIFEST_NAME, manifest)
+        except OSError as exc:
+            log.warning(
+                "项目已提交到存储，但 %s 未能更新（%s）；下次打开存储时会自动修复",
+                MANIFEST_NAME,
+                describe_os_error(exc, self._directory),
+            )
 
     # ------------------------------------------------------------------ internals
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection whose database errors become one clear :class:`StoreError` (corrupt page,
+        full disk, I/O error) instead of a traceback."""
         con = _connect(self._directory / DB_NAME)
         try:
             yield con
+        except sqlite3.Error as exc:
+            raise StoreError(describe_database_error(exc, self._directory)) from exc
         finally:
             con.close()
 
@@ -380,32 +433,31 @@ def _check_manifest_version(directory: Path) -> None:
 
 
 def _initialise(directory: Path) -> str:
-    """Create the schema if the database is new; check its version; return the store id."""
+    """Create the schema if the database is new; check its version; return the store id.
+
+    An existing database file without the store's tables (zero bytes, or overwritten) is never
+    re-initialised: that would destroy what is left and overwrite the manifest, the only record
+    of what the store held. It is refused with the manifest's counts and how to rebuild.
+    """
     db_path = directory / DB_NAME
-    fresh = not db_path.exists()
+    try:
+        if not db_path.exists() or not _has_meta(db_path):
+            with exclusive_lock(directory / LOCK_NAME):  # one creator; others wait, then re-check
+                if not db_path.exists() or _unused(directory):
+                    _create_schema(directory)
+                elif not _has_meta(db_path):
+                    raise StoreError(
+                        f"存储 {directory} 的数据库 {DB_NAME} 为空或已损坏（{db_path.stat().st_size} 字节，"
+                        f"没有存储的表）{_manifest_summary(directory)}；未做任何改动，{MANIFEST_NAME} 保留；"
+                        f"{_REBUILD_HINT}"
+                    )
+        check_integrity(db_path)
+    except sqlite3.Error as exc:
+        raise StoreError(describe_database_error(exc, directory)) from exc
+    except OSError as exc:
+        raise StoreError(f"无法打开存储：{describe_os_error(exc, directory)}") from exc
     con = _connect(db_path)
     try:
-        if fresh or not _table_exists(con, "meta"):
-            con.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block on writers
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _SCHEMA:
-                    con.execute(statement)
-                defaults = {
-                    "schema_version": str(SCHEMA_VERSION),
-                    "store_id": uuid.uuid4().hex,
-                    "revision": "0",
-                    "created_by": CREATED_BY,
-                    "created_at": _now(),
-                }
-                con.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", defaults.items())
-                manifest = _manifest_data(con)
-                con.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    con.execute("ROLLBACK")
-                raise
-            _write_json_atomic(directory / MANIFEST_NAME, manifest)
         version = _meta_int(con, "schema_version")
         if version != SCHEMA_VERSION:
             raise StoreError(
@@ -413,10 +465,133 @@ def _initialise(directory: Path) -> str:
             )
         row = con.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
         return str(row[0]) if row else ""
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"存储 {directory} 无法读取（{exc}）；{_REBUILD_HINT}") from exc
+    except sqlite3.Error as exc:
+        raise StoreError(describe_database_error(exc, directory)) from exc
     finally:
         con.close()
+
+
+def _unused(directory: Path) -> bool:
+    """A zero-byte database and no manifest: a creation that died before its first commit."""
+    return (directory / DB_NAME).stat().st_size == 0 and not (directory / MANIFEST_NAME).exists()
+
+
+def _has_meta(db_path: Path) -> bool:
+    """Whether the database file holds the store's ``meta`` table (read-only: never creates it)."""
+    con = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, timeout=60.0)
+    try:
+        return _table_exists(con, "meta")
+    finally:
+        con.close()
+
+
+_checked: dict[tuple[str, int, int], None] = {}
+_checked_lock = threading.Lock()
+
+
+def check_integrity(db_path: Path) -> None:
+    """``PRAGMA quick_check`` once per process per database file state (path, size, mtime).
+
+    Raises:
+        StoreError: a corrupt page, naming the first problem SQLite reports.
+    """
+    stat = db_path.stat()
+    key = (str(db_path), stat.st_size, stat.st_mtime_ns)
+    with _checked_lock:
+        if key in _checked:
+            return
+    con = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, timeout=60.0)
+    try:
+        problems = [str(row[0]) for row in con.execute("PRAGMA quick_check(3)")]
+    finally:
+        con.close()
+    if problems != ["ok"]:
+        raise StoreError(
+            f"存储 {db_path.parent} 的数据库已损坏（完整性检查：{'；'.join(problems)[:300]}）"
+            f"{_manifest_summary(db_path.parent)}；未做任何改动；{_REBUILD_HINT}"
+        )
+    with _checked_lock:
+        if len(_checked) > 1000:  # a long-running app sees many file states; keep the memo small
+            _checked.clear()
+        _checked[key] = None
+
+
+def _create_schema(directory: Path) -> None:
+    con = _connect(directory / DB_NAME)
+    try:
+        con.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block on writers
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA:
+                con.execute(statement)
+            defaults = {
+                "schema_version": str(SCHEMA_VERSION),
+                "store_id": uuid.uuid4().hex,
+                "revision": "0",
+                "created_by": CREATED_BY,
+                "created_at": _now(),
+            }
+            con.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", defaults.items())
+            manifest = _manifest_data(con)
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
+            raise
+        _write_json_atomic(directory / MANIFEST_NAME, manifest)
+    finally:
+        con.close()
+
+
+def _manifest_summary(directory: Path) -> str:
+    """What the manifest says the store held (the clue for recovering it), or ``""``."""
+    try:
+        data = json.loads((directory / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    text = (
+        f"；{MANIFEST_NAME} 记录该存储曾有 {data.get('projects', '?')} 个项目、{data.get('indicators', '?')} 条指标"
+        f"（revision {data.get('revision', '?')}）"
+    )
+    sources = data.get("sources")
+    if isinstance(sources, list) and sources:
+        names = [str(item.get("path")) for item in sources[:5] if isinstance(item, dict)]
+        more = f" 等 {len(sources)} 个文件" if len(sources) > 5 else ""
+        text += f"，来自 {'、'.join(names)}{more}"
+    return text
+
+
+def describe_database_error(exc: sqlite3.Error, directory: Path) -> str:
+    """What actually happened, in one line, by SQLite's error code; never advises deleting data."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    detail = " ".join(str(exc).split())
+    if primary == 13 or "disk is full" in detail:  # SQLITE_FULL
+        return f"存储 {directory} 所在磁盘空间不足（{detail}）；已有数据未受影响，腾出空间后重试"
+    if primary == 10:  # SQLITE_IOERR
+        return f"读写存储 {directory} 时发生 I/O 错误（{detail}）；已有数据未被改动，请检查磁盘或网络盘后重试"
+    if primary == 8:  # SQLITE_READONLY
+        return f"存储 {directory} 只读（{detail}）；请换一个可写的 --store 文件夹或修改权限"
+    if primary == 5 or primary == 6:  # SQLITE_BUSY / LOCKED
+        return f"存储 {directory} 正被另一个进程长时间占用（{detail}）；稍后重试"
+    if primary == 14:  # SQLITE_CANTOPEN
+        return f"无法打开存储 {directory}（{detail}）；请检查文件夹权限和磁盘空间"
+    if primary in (11, 26) or isinstance(exc, sqlite3.DatabaseError):  # CORRUPT / NOTADB
+        return f"存储 {directory} 的数据库已损坏（{detail}）{_manifest_summary(directory)}；未做任何改动；{_REBUILD_HINT}"
+    return f"存储 {directory} 出错（{detail}）"
+
+
+def describe_os_error(exc: OSError, directory: Path) -> str:
+    """An OS error on the store folder in one line (a full disk named as such)."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return f"存储 {directory} 所在磁盘空间不足；腾出空间后重试"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"存储 {directory} 不可写（{exc.strerror}）；请换一个可写的 --store 文件夹或修改权限"
+    return f"存储 {directory}：{exc.strerror or exc}"
 
 
 def _indicator_total(con: sqlite3.Connection) -> int:
@@ -440,7 +615,17 @@ def _manifest_data(con: sqlite3.Connection) -> dict[str, Any]:
         "projects": int(con.execute("SELECT COUNT(*) FROM projects").fetchone()[0]),
         "indicators": _indicator_total(con),
         "database": DB_NAME,
+        "sources": _sources(con),
     }
+
+
+def _sources(con: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The files the projects came from (path where known, in ingest order) and how many each gave:
+    what to ingest again if the database is ever lost."""
+    columns = {row[1] for row in con.execute("PRAGMA table_info(projects)")}
+    where = "COALESCE(origin, source)" if "origin" in columns else "source"
+    rows = con.execute(f"SELECT {where}, COUNT(*) FROM projects GROUP BY 1 ORDER BY MIN(seq)")
+    return [{"path": path, "projects": int(count)} for path, count in rows]
 
 
 def _chunks(items: Iterable[Project], size: int) -> Iterator[list[Project]]:
@@ -486,15 +671,45 @@ class _ParsedIds:
         return found
 
 
-def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> AddResult:
+def _ensure_origin_column(con: sqlite3.Connection) -> None:
+    """Stores created before project identity used the file path get the column here (on a write)."""
+    columns = {row[1] for row in con.execute("PRAGMA table_info(projects)")}
+    if "origin" not in columns:
+        con.execute("ALTER TABLE projects ADD COLUMN origin TEXT")
+
+
+def _same_project(
+    con: sqlite3.Connection, project: Project, origin: str | None, before_seq: int
+) -> list[tuple[int, str, str]]:
+    """Stored projects (``seq, source, location``) of earlier calls that are ``project`` by identity."""
+    if project.code:
+        sql = "SELECT seq, source, location FROM projects WHERE code = ? AND year IS ? AND seq < ?"
+        params: tuple[Any, ...] = (project.code, project.year, before_seq)
+    else:
+        # Rows stored before the origin column have no path: their bare file name stands in for it.
+        sql = (
+            "SELECT seq, source, location FROM projects WHERE code IS NULL AND name = ? "
+            "AND department IS ? AND year IS ? AND (origin = ? OR (origin IS NULL AND source = ?)) "
+            "AND seq < ?"
+        )
+        params = (project.name, project.department, project.year, origin, project.source, before_seq)
+    return [(int(seq), str(source), str(location)) for seq, source, location in con.execute(sql, params)]
+
+
+def _insert_projects(
+    con: sqlite3.Connection, projects: Iterable[Project], *, origin: str | None, replace: bool
+) -> AddResult:
     """Insert inside the caller's transaction; see the module docstring for the dedup rules."""
     first_new_seq = int(con.execute("SELECT COALESCE(MAX(seq), 0) FROM projects").fetchone()[0]) + 1
     next_seq = first_new_seq
-    added = skipped = replaced = 0
+    added = skipped = replaced = conflicts = 0
+    outcomes: list[ProjectOutcome] = []
     stamp = _now()
     seen: set[str] = set()
     parsed_ids = _ParsedIds(con)
     con.execute(_NAME_INDEX)  # stores created before the index get it here (a no-op afterwards)
+    _ensure_origin_column(con)
+    con.execute(_CODE_INDEX)
     for chunk in _chunks(projects, _CHUNK):
         ids = [p.id for p in chunk]
         marks = ",".join("?" * len(ids))
@@ -504,18 +719,22 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
         for project, pid in zip(chunk, ids, strict=True):
             if pid in seen:
                 skipped += 1
+                outcomes.append(ProjectOutcome("skipped"))
                 continue
             seen.add(pid)
             packed = _pack_indicators(project.indicators, parsed_ids)
-            if _has_content(project) and _is_renamed_copy(con, project, packed):
+            if _has_content(project) and _is_copy(con, project, packed):
                 skipped += 1
+                outcomes.append(ProjectOutcome("skipped"))
                 continue
-            for (old_seq,) in con.execute(
-                "SELECT seq FROM projects WHERE source = ? AND location = ? AND name = ? "
-                "AND code IS ? AND year IS ? AND seq < ?",
-                (project.source, project.location, project.name, project.code, project.year, first_new_seq),
-            ):
-                stale.add(old_seq)
+            same = [row for row in _same_project(con, project, origin, first_new_seq) if row[0] not in stale]
+            previous = tuple((source, location) for _seq, source, location in same)
+            if same and not replace:
+                conflicts += 1
+                outcomes.append(ProjectOutcome("conflict", previous))
+                continue
+            stale.update(seq for seq, _source, _location in same)
+            outcomes.append(ProjectOutcome("replaced" if same else "added", previous))
             project_rows.append(
                 (
                     next_seq,
@@ -531,6 +750,7 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
                     stamp,
                     len(project.indicators),
                     packed,
+                    origin,
                 )
             )
             next_seq += 1
@@ -538,20 +758,21 @@ def _insert_projects(con: sqlite3.Connection, projects: Iterable[Project]) -> Ad
         if stale:
             con.executemany("DELETE FROM projects WHERE seq = ?", [(s,) for s in sorted(stale)])
             replaced += len(stale)
-        marks = ",".join("?" * 13)
-        con.executemany(f"INSERT INTO projects ({_PROJECT_COLUMNS}) VALUES ({marks})", project_rows)
-    return AddResult(added=added, skipped=skipped, replaced=replaced)
+        marks = ",".join("?" * 14)
+        con.executemany(f"INSERT INTO projects ({_PROJECT_COLUMNS}, origin) VALUES ({marks})", project_rows)
+    return AddResult(added, skipped, replaced, conflicts, tuple(outcomes))
 
 
 def _has_content(project: Project) -> bool:
     return bool(project.indicators or project.code or project.goal or project.budget_wan is not None)
 
 
-def _is_renamed_copy(con: sqlite3.Connection, project: Project, packed: str) -> bool:
-    """Whether a project from another file already holds exactly this content (module docstring, 2)."""
+def _is_copy(con: sqlite3.Connection, project: Project, packed: str) -> bool:
+    """Whether a stored project (from this file or another) holds exactly this content (module
+    docstring, 2): a renamed copy, or a project stored under an id of an earlier version."""
     row = con.execute(
         "SELECT 1 FROM projects WHERE name = ? AND code IS ? AND year IS ? AND budget_wan IS ? "
-        "AND goal IS ? AND department IS ? AND location = ? AND source != ? AND indicators = ? LIMIT 1",
+        "AND goal IS ? AND department IS ? AND location = ? AND indicators = ? LIMIT 1",
         (
             project.name,
             project.code,
@@ -560,7 +781,6 @@ def _is_renamed_copy(con: sqlite3.Connection, project: Project, packed: str) -> 
             project.goal,
             project.department,
             project.location,
-            project.source,
             packed,
         ),
     ).fetchone()
@@ -591,7 +811,11 @@ def _pack_indicators(indicators: Iterable[Indicator], parsed_ids: _ParsedIds) ->
 
 
 def _read_projects(con: sqlite3.Connection) -> list[Project]:
-    """Rebuild the records; identical parsed values share one (frozen) object."""
+    """Rebuild the records; identical parsed values share one (frozen) object.
+
+    Raises:
+        StoreError: a stored project whose indicator rows cannot be decoded, named by its place.
+    """
     parsed = {
         pid: ParsedValue(kind, comparator, low, high, unit, tuple(flags.split(",")) if flags else ())
         for pid, kind, comparator, low, high, unit, flags in con.execute(
@@ -599,25 +823,46 @@ def _read_projects(con: sqlite3.Connection) -> list[Project]:
         )
     }
     loads = json.loads
-    return [
-        Project(
-            name=name,
-            indicators=tuple(
+    projects: list[Project] = []
+    for (
+        seq,
+        _id,
+        name,
+        code,
+        department,
+        year,
+        budget_wan,
+        goal,
+        source,
+        location,
+        _at,
+        _n,
+        packed,
+    ) in con.execute(f"SELECT {_PROJECT_COLUMNS} FROM projects ORDER BY seq"):
+        try:
+            indicators = tuple(
                 Indicator(level1, level2, ind_name, value, parsed[pid], explain, period, where)
                 for level1, level2, ind_name, value, explain, period, where, pid in loads(packed)
-            ),
-            code=code,
-            department=department,
-            year=year,
-            budget_wan=budget_wan,
-            goal=goal,
-            source=source,
-            location=location,
+            )
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise StoreError(
+                f"存储中的项目“{name}”（第 {seq} 条，来源 {source} {location}）的指标数据已损坏"
+                f"（{type(exc).__name__}）；{_REBUILD_HINT}"
+            ) from exc
+        projects.append(
+            Project(
+                name=name,
+                indicators=indicators,
+                code=code,
+                department=department,
+                year=year,
+                budget_wan=budget_wan,
+                goal=goal,
+                source=source,
+                location=location,
+            )
         )
-        for _seq, _id, name, code, department, year, budget_wan, goal, source, location, _at, _n, packed in (
-            con.execute(f"SELECT {_PROJECT_COLUMNS} FROM projects ORDER BY seq")
-        )
-    ]
+    return projects
 
 
 # ---------------------------------------------------------------------- building whole stores

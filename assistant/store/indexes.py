@@ -51,7 +51,7 @@ from .hybrid import RRF_CONSTANT, reciprocal_rank_fusion
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: project ids include the department (Project.id), so older doc ids are stale
 INDEX_DIR = "index"
 MANIFEST = "manifest.json"
 TEXTS_FILE = "texts.json"

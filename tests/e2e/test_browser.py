@@ -81,6 +81,7 @@ def app_url(tmp_path_factory, seeds_dir) -> Iterator[str]:
             str(port),
             "--store",
             str(store_dir),
+            "--allow-ingest",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

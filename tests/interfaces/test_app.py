@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from assistant.documents import read_document
+from assistant.errors import InputError
 from assistant.ingest import ingest_paths
 from assistant.interfaces import app, frames
 from assistant.interfaces.workbench import Workbench, install_workbench
@@ -325,10 +326,49 @@ def test_importing_the_app_loads_no_gradio_and_build_does_not_launch():
 def test_build_app_returns_blocks_with_the_four_tabs(store_dir):
     import gradio as gr
 
-    blocks = app.build_app(store_dir)
+    blocks = app.build_app(store_dir, writes=app.WriteAccess(True))
     assert isinstance(blocks, gr.Blocks)
     tabs = [b.label for b in blocks.blocks.values() if isinstance(b, gr.Tab)]
     assert tabs == ["起草", "审核", "指标库", "语料"]
     assert blocks.is_running is False and blocks.local_url is None
     names = {d.api_name for d in blocks.fns.values()}
     assert {"draft", "review", "search", "distribution", "ingest", "export_xlsx", "export_docx"} <= names
+
+
+# ------------------------------------------------------------------------------------------- writes
+def test_write_access_is_off_by_default_and_needs_a_token_beyond_loopback(monkeypatch):
+    monkeypatch.delenv(app.WRITE_TOKEN_ENV, raising=False)
+    assert app.WriteAccess.for_server("127.0.0.1", False) == app.WriteAccess(False)
+    assert app.WriteAccess.for_server("127.0.0.1", True) == app.WriteAccess(True)
+    assert app.WriteAccess.for_server("::1", True).enabled
+    with pytest.raises(InputError, match="ASSISTANT_INGEST_TOKEN"):
+        app.WriteAccess.for_server("0.0.0.0", True)
+    monkeypatch.setenv(app.WRITE_TOKEN_ENV, "s3cret")
+    access = app.WriteAccess.for_server("0.0.0.0", False)
+    assert access == app.WriteAccess(True, "s3cret")
+    assert access.refusal("s3cret") is None and "口令不正确" in (access.refusal("guess") or "")
+    assert "只读" in (app.WriteAccess().refusal() or "")
+
+
+@pytest.mark.slow
+def test_a_read_only_app_has_no_ingest_endpoint(store_dir):
+    names = {d.api_name for d in app.build_app(store_dir).fns.values()}
+    assert "ingest" not in names and "draft" in names
+
+
+def test_messages_to_the_browser_carry_no_server_folders(tmp_path):
+    secret = tmp_path / "内部" / "存储"
+    html = app.message_html(f"存储 {secret} 已损坏；文件 {tmp_path / '上传' / 'a.xlsx'} 无法读取")
+    assert str(tmp_path) not in html and "存储 存储 已损坏" in html and "a.xlsx" in html
+
+
+def test_uploads_are_discarded_only_inside_gradios_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "gradio"
+    (cache / "abc").mkdir(parents=True)
+    upload = cache / "abc" / "表.csv"
+    upload.write_text("x", encoding="utf-8")
+    own = tmp_path / "own.csv"
+    own.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
+    app.discard_uploads([str(upload), str(own), None])
+    assert not upload.exists() and own.exists()

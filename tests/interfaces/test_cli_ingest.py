@@ -353,3 +353,55 @@ def test_ingest_process_keeps_stderr_clean_and_never_imports_torch(tmp_path: Pat
     assert result.stderr == ""
     assert result.stdout.splitlines()[-1] == "0 []"
     assert (store_dir / "index" / "bm25-indicators").is_dir()
+
+
+def test_a_new_version_of_a_stored_project_needs_replace(tmp_path: Path, capsys) -> None:
+    def table(folder: str, department: str, value: str) -> Path:
+        path = tmp_path / folder / "绩效目标表.csv"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(
+            f"项目名称,主管部门,年度,一级指标,二级指标,三级指标,指标值\n"
+            f"社区服务,{department},2024,产出指标,数量指标,服务人次,{value}\n",
+            encoding="utf-8",
+        )
+        return path
+
+    store_dir = tmp_path / "store"
+    a, b = table("a", "甲局", "≥100人次"), table("b", "乙局", "≥200人次")
+    code, out, err = run_cli(capsys, "ingest", a, b, "--store", store_dir, "--json")
+    assert (code, err, len(out)) == (0, [], 2)  # two folders, two departments: two projects
+    assert "status" not in json.loads(out[0])  # a plain addition keeps exactly the contract keys
+    table("a", "甲局", "≥150人次")  # the same project, corrected
+    code, out, err = run_cli(capsys, "ingest", a, "--store", store_dir, "--json")
+    line = json.loads(out[0])
+    assert code == 2 and len(err) == 1 and "--replace" in err[0] and "社区服务" in err[0]
+    assert line["status"] == "conflict" and line["previous"][0]["source"] == "绩效目标表.csv"
+    values = sorted(p.indicators[0].value for p in Store.open(store_dir).projects())
+    assert values == ["≥100人次", "≥200人次"]  # nothing replaced
+    code, out, err = run_cli(capsys, "ingest", a, "--store", store_dir, "--json", "--replace")
+    assert (code, err, json.loads(out[0])["status"]) == (0, [], "replaced")
+    values = sorted(p.indicators[0].value for p in Store.open(store_dir).projects())
+    assert values == ["≥150人次", "≥200人次"]
+
+
+def test_a_rebuild_whose_inputs_fail_keeps_the_old_store(
+    fake_documents: Path, tmp_path: Path, capsys
+) -> None:
+    store_dir = tmp_path / "store"
+    run_cli(capsys, "ingest", fake_documents / "a.txt", "--store", store_dir)
+    before = [p.name for p in Store.open(store_dir).projects()]
+    code, out, err = run_cli(capsys, "ingest", "--rebuild", "--store", store_dir, tmp_path / "missing.xlsx")
+    assert code == 2 and "原存储保持不变" in err[-1] and len(err) == 2
+    assert [p.name for p in Store.open(store_dir).projects()] == before == ["甲项目", "乙项目"]
+    # one bad file among good ones: the rebuild is all or nothing
+    code, out, err = run_cli(
+        capsys,
+        "ingest",
+        "--rebuild",
+        "--store",
+        store_dir,
+        fake_documents / "c.txt",
+        fake_documents / "b.txt",
+    )
+    assert code == 2 and [p.name for p in Store.open(store_dir).projects()] == before
+    assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]

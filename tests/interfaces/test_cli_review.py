@@ -25,6 +25,7 @@ INDICATOR_KEYS = [
     "verdict",
     "reasons",
     "rewrite",
+    "location",
 ]
 SMALL_CSV = """项目名称,一级指标,二级指标,三级指标,指标值
 社区饭堂,产出指标,数量指标,社区饭堂数量,1处
@@ -71,7 +72,8 @@ def test_json_lines_follow_the_contract(capsys, small_csv: Path, tmp_path: Path)
     assert got["达到验收顺利通过"][:2] == ("clear", "warn")
     assert [d["rewrite"] for d in lines if d.get("value") == "≥9090%及以上"] == ["≥90%"]
     project = lines[6]
-    assert list(project) == ["type", "source", "project", "findings"] and project["project"] == "社区饭堂"
+    assert list(project) == ["type", "source", "project", "findings", "location"]
+    assert project["project"] == "社区饭堂"
     assert all(set(f) == {"code", "message"} for f in project["findings"])
     assert err.count("\n") == 1 and err.startswith("审阅 8 条指标（2 个项目）：缺陷 5 条")
 
@@ -136,7 +138,7 @@ def test_one_bad_file_does_not_stop_the_others(capsys, small_csv: Path, tmp_path
         ("≥95%\x01\x02", "clear"),
         ("<script>alert('x')</script>", "malformed"),
         ("at least 95 percent", "clear"),
-        ("x" * 1_000_000, "malformed"),
+        ("x" * 30_000, "malformed"),  # long but under the cell bound (32,767): reviewed
         ("\x01\x02\x03", "vague"),  # nothing visible: an empty slot (EMPTY), not 不适用
         ("\u200b\u200b", "vague"),
         ("不适用", "na"),
@@ -147,11 +149,19 @@ def test_hostile_cells_get_a_verdict(capsys, tmp_path: Path, value: str, label: 
     path.write_text(f"三级指标\t指标值\n合格率\t{value}\n", encoding="utf-8")
     code, out, err = review(capsys, path, "--json", "--store", tmp_path / "store")
     assert "Traceback" not in err
-    assert code == 0, err  # even a 1 MB cell is reviewed, not refused by the CSV field limit
+    assert code == 0, err
     row = json.loads(out.splitlines()[0])
     assert row["label"] == label
     if label == "vague":
         assert [r["code"] for r in row["reasons"]] == ["EMPTY"]
+
+
+def test_a_cell_over_the_bound_is_one_clear_error(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "cells.tsv"
+    path.write_text("三级指标\t指标值\n合格率\t" + "x" * 1_000_000 + "\n", encoding="utf-8")
+    code, out, err = review(capsys, path, "--json", "--store", tmp_path / "store")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "cells.tsv" in err and "上限 32767 字" in err and "ASSISTANT_MAX_CELL_CHARS" in err
 
 
 def test_review_loads_no_torch_faiss_or_gradio(small_csv: Path, tmp_path: Path) -> None:
@@ -190,3 +200,30 @@ def test_progress_bar_on_a_terminal_for_long_batches(monkeypatch, capsys, tmp_pa
     assert "审阅" in shown and "%|" in shown  # the bar, then the summary line
     assert shown.rstrip().splitlines()[-1].startswith(f"审阅 {command.PROGRESS_MIN_ROWS + 10} 条指标")
     assert len(capsys.readouterr().out.splitlines()) == command.PROGRESS_MIN_ROWS + 10 + 201
+
+
+def test_two_same_named_projects_in_one_csv_stay_apart_in_row_order(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "flat.csv"
+    path.write_text(
+        "项目名称,主管部门,一级指标,二级指标,三级指标,指标值\n"
+        "社区服务,甲局,产出指标,数量指标,服务人次,≥100人次\n"
+        "社区服务,,产出指标,质量指标,合格率,≥95%\n"
+        "社区服务,乙局,产出指标,数量指标,服务人次,≥200人次\n"
+        "党员培训,乙局,产出指标,数量指标,培训人次,≥50人次\n",
+        encoding="utf-8",
+    )
+    code, out, _ = review(capsys, path, "--json", "--store", tmp_path / "store")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [(d["type"], d["project"], d.get("value")) for d in lines] == [
+        ("indicator", "社区服务", "≥100人次"),
+        ("indicator", "社区服务", "≥95%"),
+        ("project", "社区服务", None),
+        ("indicator", "社区服务", "≥200人次"),
+        ("project", "社区服务", None),
+        ("indicator", "党员培训", "≥50人次"),
+        ("project", "党员培训", None),
+    ]
+    rows = [d["location"] for d in lines if d["type"] == "indicator"]
+    assert rows == sorted(rows, key=lambda loc: int("".join(ch for ch in loc if ch.isdigit())))
+    assert all(d["location"] for d in lines)

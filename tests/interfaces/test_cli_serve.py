@@ -21,6 +21,7 @@ def test_defaults_bind_localhost_7860():
     parser, runners = build_parser()
     args = parser.parse_args(["serve"])
     assert (args.host, args.port, args.store, args.no_warm_up) == ("127.0.0.1", 7860, None, False)
+    assert args.allow_ingest is False  # read-only unless asked
     assert runners["serve"].__name__.endswith("commands.serve")
 
 
@@ -50,3 +51,9 @@ def test_library_debug_loggers_stay_quiet_on_stderr(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Building" not in done.stderr and "prefix dict" not in done.stderr
     assert "真正的警告" in done.stderr
+
+
+def test_ingest_beyond_loopback_needs_a_token(tmp_path):
+    env_free = _run("--host", "0.0.0.0", "--allow-ingest", "--store", str(tmp_path / "s"), "--port", "1")
+    assert env_free.returncode == 2 and "Traceback" not in env_free.stderr
+    assert env_free.stderr.count("\n") == 1 and "ASSISTANT_INGEST_TOKEN" in env_free.stderr

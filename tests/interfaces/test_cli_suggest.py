@@ -122,14 +122,40 @@ def test_bad_input_is_one_line_exit_2(store_dir, capsys, argv, message):
     assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
 
 
-def test_bad_batch_line_names_the_line(store_dir, tmp_path, capsys):
+def test_a_bad_batch_line_is_answered_in_its_place_and_the_rest_drafted(store_dir, tmp_path, capsys):
     batch = tmp_path / "bad.jsonl"
-    batch.write_text('{"name": "路灯维护经费"}\n{"name": "x", "budget_wan": -1}\n', encoding="utf-8")
+    lines = [
+        '{"name": "路灯维护经费"}',
+        '{"name": "x", "budget_wan": -1}',
+        "not json",
+        "",
+        "[" * 100_000 + "]" * 100_000,  # RecursionError inside json.loads without the depth check
+        '["a list"]',
+        '{"name": "党员培训经费"}',
+    ]
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run(capsys, "--batch", str(batch), "--store", str(store_dir), "--json")
-    assert code == 2 and out == "" and "bad.jsonl 第2行" in err and "预算无效" in err
-    batch.write_text("not json\n", encoding="utf-8")
-    code, _, err = run(capsys, "--batch", str(batch), "--store", str(store_dir))
-    assert code == 2 and "第1行: 不是合法的 JSON" in err
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and len(answers) == 6
+    assert answers[0]["project"]["name"] == "路灯维护经费" and answers[5]["project"]["name"] == "党员培训经费"
+    assert [a["line"] for a in answers[1:5]] == [2, 3, 5, 6]
+    assert "bad.jsonl 第2行" in answers[1]["error"] and "预算无效" in answers[1]["error"]
+    assert "不是合法的 JSON" in answers[2]["error"] and "嵌套过深" in answers[3]["error"]
+    assert "JSON 对象" in answers[4]["error"]
+    assert len(err.splitlines()) == 4 and "Traceback" not in err
+
+
+def test_batch_input_is_read_with_bounds(store_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_MAX_BATCH_BYTES", "100000")
+    code, out, err = run(capsys, "--batch", "/dev/zero", "--store", str(store_dir), "--json")
+    assert code == 2 and out == "" and "批量文件过大" in err and "ASSISTANT_MAX_BATCH_BYTES" in err
+    monkeypatch.setenv("ASSISTANT_MAX_BATCH_LINE_BYTES", "1000")
+    batch = tmp_path / "long.jsonl"
+    batch.write_text('{"name": "' + "长" * 2000 + '"}\n{"name": "路灯维护经费"}\n', encoding="utf-8")
+    code, out, err = run(capsys, "--batch", str(batch), "--store", str(store_dir), "--json")
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and answers[0]["line"] == 1 and "行过长" in answers[0]["error"]
+    assert answers[1]["project"]["name"] == "路灯维护经费"
 
 
 def test_empty_missing_and_old_stores(tmp_path, capsys):

@@ -32,6 +32,16 @@ def test_ingest_reports_failures_per_file(tmp_path, seeds_dir):
     assert "坏.docx" in table["说明"].iloc[0]
 
 
+def test_a_new_version_of_a_project_is_a_conflict_unless_replaced(tmp_path):
+    table = tmp_path / "表.csv"
+    table.write_text("项目名称,三级指标,指标值\n笔记本项目,服务人次,≥10人次\n", encoding="utf-8")
+    assert nb.ingest(table)["状态"].tolist() == ["已导入"]
+    table.write_text("项目名称,三级指标,指标值\n笔记本项目,服务人次,≥12人次\n", encoding="utf-8")
+    refused = nb.ingest(table)
+    assert refused["状态"].tolist() == ["冲突"] and "--replace" in refused["说明"].iloc[0]
+    assert nb.ingest(table, replace=True)["状态"].tolist() == ["已导入"]
+
+
 def test_suggest_returns_a_grouped_table_with_evidence():
     table = nb.suggest("党员教育培训经费", goal="培训党员400人次", budget_wan=12, year=2024)
     assert list(table.columns) == [*frames.DRAFT_COLUMNS[1:], "依据"]

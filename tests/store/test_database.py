@@ -85,13 +85,45 @@ def test_duplicates_inside_one_call_are_skipped(store: Store) -> None:
     assert store.add_projects([make_project("甲"), make_project("甲")]) == AddResult(added=1, skipped=1)
 
 
-def test_a_corrected_table_replaces_its_earlier_reading(store: Store) -> None:
+def test_a_corrected_table_replaces_its_earlier_reading_only_when_asked(store: Store) -> None:
     store.add_projects([make_project("甲", 2), make_project("乙", 2)])
     corrected = make_project("甲", 3)  # same source, place and name; one more row
-    assert store.add_projects([corrected]) == AddResult(added=1, skipped=0, replaced=1)
+    refused = store.add_projects([corrected])
+    assert refused == AddResult(added=0, skipped=0, replaced=0, conflicts=1)
+    assert refused.outcomes[0].status == "conflict" and refused.outcomes[0].previous == (("a.txt", "甲"),)
+    assert store.indicator_count() == 4 and store.revision == 1  # nothing changed
+    result = store.add_projects([corrected], replace=True)
+    assert result == AddResult(added=1, skipped=0, replaced=1)
+    assert result.outcomes[0].status == "replaced"
     names = [p.name for p in store.projects()]
     assert names == ["乙", "甲"] and store.projects()[1] == corrected
     assert store.indicator_count() == 5
+
+
+def test_same_file_name_in_two_folders_never_merges_projects(store: Store) -> None:
+    # a/绩效目标表.csv and b/绩效目标表.csv: same project name and year, no code, other departments
+    first = make_project("社区服务", 2, source="绩效目标表.csv", department="甲局", year=2024)
+    second = make_project("社区服务", 3, source="绩效目标表.csv", department="乙局", year=2024)
+    assert store.add_projects([first], origin="/x/a/绩效目标表.csv").added == 1
+    assert store.add_projects([second], origin="/x/b/绩效目标表.csv").added == 1
+    # identical tables of two departments are two projects too (the department is in the id)
+    twin = replace(first, department="丙局")
+    assert store.add_projects([twin], origin="/x/c/绩效目标表.csv").added == 1
+    # the same name from another folder is another project even with the same department
+    elsewhere = make_project("社区服务", 4, source="绩效目标表.csv", department="甲局", year=2024)
+    assert store.add_projects([elsewhere], origin="/x/d/绩效目标表.csv").added == 1
+    assert store.project_count() == 4
+    # the same file again with changed rows is the same project: a conflict, not a silent merge
+    again = make_project("社区服务", 5, source="绩效目标表.csv", department="甲局", year=2024)
+    assert store.add_projects([again], origin="/x/a/绩效目标表.csv").conflicts == 1
+
+
+def test_a_project_code_is_the_identity_when_present(store: Store) -> None:
+    store.add_projects([make_project("甲", 2, code="C-1", year=2024)], origin="/a.csv")
+    renamed = make_project("甲（修订）", 3, code="C-1", year=2024, source="b.csv")
+    assert store.add_projects([renamed], origin="/b.csv").conflicts == 1
+    next_year = make_project("甲", 3, code="C-1", year=2025)
+    assert store.add_projects([next_year], origin="/a.csv").added == 1
 
 
 def test_a_renamed_copy_of_a_document_adds_nothing(store: Store) -> None:
@@ -102,9 +134,12 @@ def test_a_renamed_copy_of_a_document_adds_nothing(store: Store) -> None:
     assert store.add_projects(copy) == AddResult(added=0, skipped=2)
     assert store.revision == revision and store.projects() == original  # the first file stays the source
     # a different table under another name, or the same table at another place, is new
-    changed = replace(original[0], source="表 (1).txt", budget_wan=13.0)
+    changed = replace(original[0], source="表 (1).txt", budget_wan=13.0, code="C-2")
     moved = replace(original[1], source="表 (1).txt", location="Sheet2")
     assert store.add_projects([changed, moved]) == AddResult(added=2, skipped=0)
+    # …but another version of a project with a stored 项目编码 is that project: a conflict
+    recoded = replace(original[0], source="表 (2).txt", budget_wan=14.0)
+    assert store.add_projects([recoded]).conflicts == 1
     # bare projects (a name only) from two files are two records
     assert (
         store.add_projects([Project(name="丙", source="x.txt"), Project(name="丙", source="y.txt")]).added
@@ -162,7 +197,7 @@ def test_corrupt_missing_and_misplaced_stores_are_clear_errors(tmp_path: Path) -
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / DB_NAME).write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="无法读取"):
+    with pytest.raises(StoreError, match="已损坏.*--rebuild"):
         Store.open(corrupt)
     with pytest.raises(StoreError, match="不存在"):
         Store.open(tmp_path / "missing", create=False)

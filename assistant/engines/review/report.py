@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...cells import csv_cell, secure_xlsx_cell
 from ...errors import InputError
 from ...records.schema import IndicatorReview, Project, ProjectReview
 
@@ -290,23 +291,18 @@ def _write_json(path: Path, reviews: Sequence[ProjectReview]) -> None:
         fh.write("\n")
 
 
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _write_csv(path: Path, reviews: Sequence[ProjectReview]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(("类型", *_INDICATOR_HEADER))
         for pr in reviews:
             for r in pr.indicators:
-                writer.writerow(["指标", *(_csv_safe(v) for v in _indicator_row(r, pr.project))])
+                writer.writerow(["指标", *(csv_cell(v) for v in _indicator_row(r, pr.project))])
         for pr in reviews:
             findings = "\n".join(f"{f.code} {f.message}" for f in pr.findings)
             p = pr.project
-            writer.writerow(["项目", p.source, p.location, p.name, "", "", "", "", "", "", "", findings, ""])
+            row = ["项目", p.source, p.location, p.name, "", "", "", "", "", "", "", findings, ""]
+            writer.writerow([csv_cell(v) for v in row])
 
 
 def _xlsx_text(value: Any) -> Any:
@@ -332,9 +328,7 @@ def _write_xlsx(path: Path, reviews: Sequence[ProjectReview]) -> None:
     def cell(
         ws: Any, value: Any, *, fill: PatternFill | None = None, header: bool = False, wrapped: bool = False
     ) -> Any:
-        c = WriteOnlyCell(ws, value=_xlsx_text(value))
-        if isinstance(c.value, str):
-            c.data_type = "s"  # never a formula, even for "=100%"
+        c = secure_xlsx_cell(WriteOnlyCell(ws, value=_xlsx_text(value)))
         if header:
             c.font = bold
         if fill is not None:

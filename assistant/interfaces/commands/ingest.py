@@ -5,6 +5,16 @@ are still ingested and the exit status is 2 if any file failed (CONTRACT.md). Pa
 under an assumption or skipped (:class:`~assistant.errors.IngestWarning`) get one
 ``assistant: warning: …`` line each and do not change the exit status.
 
+A project is identified by its 项目编码 (with 年度) or, without one, by the file's path, 项目名称,
+主管部门/实施单位 and 年度 (:mod:`assistant.store.database`). A file holding a different version of a
+stored project does not replace it unless ``--replace`` is given: the project is left out, one error
+line names it, and the exit status is 2. With ``--json`` each project line of a project that
+replaced a stored version, or was left out as a conflict with one, also carries ``"status"``
+(``replaced``/``conflict``) and ``"previous"`` (the stored copies' source and location).
+
+``--rebuild`` builds the new store beside the old one and swaps it in only when every file was read;
+otherwise the old store stays as it was.
+
 When the run changed the store, its persisted indexes are refreshed before the command returns
 (:func:`~assistant.ingest.refresh_indexes`: BM25 always, dense incrementally when the default model
 is built; torch is never imported), so the first ``suggest``/search after an ingest is fast;
@@ -45,6 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="先清空并重建存储（默认存储会重新读取 corpus/raw），再导入 PATH…；用于存储格式版本不符时",
     )
     parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="允许用新版本替换存储中的同一项目（同一项目编码，或同一文件路径+项目名称+部门+年度）；默认不替换并报错",
+    )
+    parser.add_argument(
         "--no-index",
         action="store_true",
         help="不在导入后更新检索索引（索引会在第一次检索时自动重建）",
@@ -64,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         report, store = _rebuild(args, emit)
     else:
         store = open_store(args)
-        report = _ingest(args.paths, store, emit)
+        report = _ingest(args.paths, store, emit, replace=args.replace)
     refresh = None
     if not args.no_index and (args.rebuild or report.added or report.replaced):
         from ...ingest import refresh_indexes
@@ -74,23 +89,37 @@ def run(args: argparse.Namespace) -> int:
             print_warning(f"检索索引未能更新（{refresh.error}）；将在第一次检索时重建")
     if not args.json:
         _print_summary(report, store, refresh)
-    return 2 if report.failed else 0
+    return 2 if report.failed or report.conflicts else 0
 
 
-def _ingest(paths: list[str], store: Store, emit) -> IngestReport:
+def _ingest(paths: list[str] | list[str | Path], store: Store, emit, *, replace: bool) -> IngestReport:
     from ...ingest import ingest_paths
 
-    return ingest_paths(paths, store, on_file=emit)
+    return ingest_paths(paths, store, on_file=emit, replace=replace)
+
+
+class _RebuildAborted(Exception):
+    """Raised inside the staging block so that the staged store is discarded, never installed."""
 
 
 def _rebuild(args: argparse.Namespace, emit) -> tuple[IngestReport, Store]:
-    """Build a fresh store beside the old one and swap it in only when the build finished."""
-    from ...store.database import default_store_dir, seed_paths, staged_store
+    """Build a fresh store beside the old one and swap it in only when every file was read."""
+    from ...errors import StoreError
+    from ...store.database import default_store_dir, has_store, seed_paths, staged_store
 
     directory = Path(args.store).expanduser() if args.store else default_store_dir()
     paths: list[str | Path] = [*(seed_paths() if args.store is None else []), *args.paths]
-    with staged_store(directory, replace=True) as store:
-        report = _ingest(paths, store, emit)
+    try:
+        with staged_store(directory, replace=True) as store:
+            report = _ingest(paths, store, emit, replace=args.replace)
+            if report.failed:
+                raise _RebuildAborted
+    except _RebuildAborted:
+        kept = "原存储保持不变" if has_store(directory) else "没有建立新存储"
+        raise StoreError(
+            f"重建未完成：{len(report.failed)}/{len(report.files)} 个文件无法读取（见上方错误），{kept}（{directory}）；"
+            "修正或去掉这些文件后重试"
+        ) from None
     return report, store
 
 
@@ -100,9 +129,16 @@ def _emitter(*, json_lines: bool):
             print_warning(warning)
         if outcome.error is not None:
             print_error(outcome.error)
-        elif json_lines:
-            for project in outcome.projects:
-                print_json(project.to_dict())
+            return
+        if outcome.conflicts:
+            print_error(outcome.conflict_message())
+        if json_lines:
+            for project, result in zip(outcome.projects, outcome.outcomes, strict=False):
+                line = project.to_dict()
+                if result.previous:  # only a replacement or a conflict adds keys to the contract's line
+                    line["status"] = result.status
+                    line["previous"] = [{"source": s, "location": loc} for s, loc in result.previous]
+                print_json(line)
             sys.stdout.flush()
 
     return emit
@@ -116,6 +152,8 @@ def _print_summary(report: IngestReport, store: Store, refresh: IndexRefresh | N
     )
     if report.replaced:
         line += f"，替换 {report.replaced} 个旧版本"
+    if report.conflicts:
+        line += f"，{report.conflicts} 个项目与已有版本冲突未导入（加 --replace 以替换）"
     if report.failed:
         line += f"；{len(report.failed)} 个文件失败"
     print(line)

@@ -164,9 +164,10 @@ def run(args: argparse.Namespace) -> int:
     for review in _progress(reviewer.review_projects(projects), total, args.quiet):
         counts.add(review)
         if args.json:
+            # each line carries its location so a reviewer can find the row (CONTRACT.md)
             for r in review.indicators:
-                print_json(indicator_line(r, review.project))
-            print_json(project_line(review))
+                print_json({**indicator_line(r, review.project), "location": r.indicator.location})
+            print_json({**project_line(review), "location": review.project.location})
         if keep:
             collected.append(review)
     if args.json:

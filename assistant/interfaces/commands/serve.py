@@ -1,7 +1,9 @@
 """``assistant serve [--host 127.0.0.1] [--port 7860] [--store DIR] [--no-warm-up]``: start the Gradio app.
 
 Binds 127.0.0.1 by default (the app is for the office's own machine or intranet; pass
-``--host 0.0.0.0`` deliberately to expose it). Models and indexes load in the background right
+``--host 0.0.0.0`` deliberately to expose it). Read-only by default: ``--allow-ingest`` opens the
+语料 tab's ingest on loopback; beyond loopback a token in ``$ASSISTANT_INGEST_TOKEN`` is needed too
+(a token alone opens ingest for whoever types it). Models and indexes load in the background right
 after start, so the first user waits as little as possible. Gradio is imported inside :func:`run`.
 """
 
@@ -40,6 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-warm-up", action="store_true", help="启动时不预先加载模型和索引（首次使用时再加载）"
     )
+    parser.add_argument(
+        "--allow-ingest",
+        action="store_true",
+        help="允许在“语料”页导入文档（默认只读）；在 127.0.0.1 以外的地址上还需设置环境变量 "
+        "ASSISTANT_INGEST_TOKEN 作为导入口令（设置了口令即开放导入，须输入口令）",
+    )
     return parser
 
 
@@ -59,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
     from ...errors import InputError
     from ...store.database import Store
     from ..app import build_app, launch_app
+    from ..handlers import WriteAccess
 
+    writes = WriteAccess.for_server(args.host, args.allow_ingest)
     Store.open(args.store)  # a bad --store is one error line before anything starts
-    app = build_app(args.store)
+    app = build_app(args.store, writes=writes)
     if not args.no_warm_up:
         threading.Thread(target=_warm_up, args=(args.store,), name="warm-up", daemon=True).start()
     try:

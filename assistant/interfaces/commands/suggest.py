@@ -15,6 +15,8 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,17 @@ if TYPE_CHECKING:
     from ...records.schema import DraftResult, ProjectDraft, Suggestion
 
 NAME = "suggest"
-MAX_BATCH_LINE = 200_000  # characters; a longer line cannot be a project header
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    """A --batch line that cannot be drafted: answered in its place by ``{"line": N, "error": …}``."""
+
+    line: int
+    error: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "error": self.error}
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -115,34 +127,91 @@ def _field(data: dict[str, Any], key: str, where: str) -> Any:
     return parse_number(str(value), f"{where}: {key}")
 
 
-def read_batch(path: str) -> list[ProjectDraft]:
-    """Every draft of a JSONL batch, validated; InputError names the first bad line."""
-    from ...engines.suggest.suggester import validate_draft
+def read_batch(path: str) -> list[tuple[int, ProjectDraft | BadLine]]:
+    """Every line of a JSONL batch in order with its line number: a validated draft, or a
+    :class:`BadLine` saying why not.
+
+    The file is read with bounds (:mod:`assistant.limits`: total bytes, bytes per line), so a huge
+    or endless input (``/dev/zero``) is refused instead of read forever.
+
+    Raises:
+        InputError: the file cannot be opened, is over the size bound, or holds no line at all.
+    """
     from ...errors import InputError
-    from ...records.schema import ProjectDraft
 
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        handle = file.open("rb")
     except FileNotFoundError:
         raise InputError(f"{path}: 文件不存在") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: 不是 UTF-8 编码的 JSONL 文件") from None
     except OSError as exc:
         raise InputError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
-    drafts = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{file.name} 第{number}行"
-        if len(line) > MAX_BATCH_LINE:
-            raise InputError(f"{where}: 行过长（{len(line)} 字符）")
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: 不是合法的 JSON（{exc.msg}）") from None
-        if not isinstance(data, dict):
-            raise InputError(f'{where}: 需要一个 JSON 对象，如 {{"name": "..."}}')
+    with handle:
+        items = [
+            (number, _batch_item(number, raw, file.name)) for number, raw in _bounded_lines(handle, path)
+        ]
+    if not items:
+        raise InputError(f"{path}: 没有任何项目行")
+    return items
+
+
+def _bounded_lines(handle: Any, path: str) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)`` of each non-blank line; ``None`` for a line over the per-line bound."""
+    from ...errors import InputError
+    from ...limits import current
+
+    limits = current()
+    total = 0
+    number = 0
+    while True:
+        raw = handle.readline(limits.max_batch_line_bytes + 1)
+        if not raw:
+            return
+        total += len(raw)
+        if total > limits.max_batch_bytes:
+            raise InputError(
+                f"{path}: 批量文件过大，{limits.describe('max_batch_bytes')}；请拆分成几个文件分别运行"
+            )
+        number += 1
+        if len(raw) > limits.max_batch_line_bytes and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line, still bounded
+                raw = handle.readline(limits.max_batch_line_bytes + 1)
+                total += len(raw)
+                if total > limits.max_batch_bytes:
+                    raise InputError(
+                        f"{path}: 批量文件过大，{limits.describe('max_batch_bytes')}；请拆分成几个文件分别运行"
+                    )
+            yield number, None
+        elif raw.strip():
+            yield number, raw
+
+
+def _batch_item(number: int, raw: bytes | None, file_name: str) -> ProjectDraft | BadLine:
+    """One batch line as a validated draft, or the reason it is not one."""
+    from ...engines.suggest.suggester import validate_draft
+    from ...errors import InputError
+    from ...limits import current, json_depth_exceeds
+    from ...records.schema import ProjectDraft
+
+    limits = current()
+    where = f"{file_name} 第{number}行"
+    if raw is None:
+        return BadLine(number, f"{where}: 行过长，{limits.describe('max_batch_line_bytes')}")
+    try:
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return BadLine(number, f"{where}: 不是 UTF-8 编码的文本")
+    if json_depth_exceeds(line, limits.max_json_depth):
+        return BadLine(number, f"{where}: JSON 嵌套过深，{limits.describe('max_json_depth')}")
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BadLine(number, f"{where}: 不是合法的 JSON（{exc.msg}）")
+    except RecursionError:
+        return BadLine(number, f"{where}: JSON 嵌套过深，{limits.describe('max_json_depth')}")
+    if not isinstance(data, dict):
+        return BadLine(number, f'{where}: 需要一个 JSON 对象，如 {{"name": "..."}}')
+    try:
         draft = ProjectDraft(
             name=_field(data, "name", where) or "",
             goal=_field(data, "goal", where),
@@ -150,13 +219,10 @@ def read_batch(path: str) -> list[ProjectDraft]:
             year=_field(data, "year", where),
             department=_field(data, "department", where),
         )
-        try:
-            drafts.append(validate_draft(draft))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
-    if not drafts:
-        raise InputError(f"{path}: 没有任何项目行")
-    return drafts
+        return validate_draft(draft)
+    except InputError as exc:
+        message = str(exc)
+        return BadLine(number, message if message.startswith(where) else f"{where}: {message}")
 
 
 # ------------------------------------------------------------------------------------------------ output
@@ -270,13 +336,27 @@ def run(args: argparse.Namespace) -> int:
     if args.batch:
         if args.name or args.goal:
             raise InputError("--batch 与 --name/--goal 不能同时使用")
-        drafts = read_batch(args.batch)
+        drafts: list[tuple[int, ProjectDraft | BadLine]] = read_batch(args.batch)
     else:
-        drafts = [draft_from_args(args)]
+        drafts = [(1, draft_from_args(args))]
     store = _open_store(args.store)
     suggester = Suggester(store=store, retrieval=args.retrieval)
-    for draft in drafts:
-        result = suggester.draft(draft, k)
+    failed = 0
+    for number, item in drafts:
+        if isinstance(item, BadLine):
+            failed += 1
+            _answer_bad_line(item, json_lines=args.json)
+            continue
+        try:
+            result = suggester.draft(item, k)
+        except InputError as exc:  # this draft only: the others are still drafted
+            if not args.batch:
+                raise
+            failed += 1
+            _answer_bad_line(
+                BadLine(number, f"{Path(args.batch).name} 第{number}行: {exc}"), json_lines=args.json
+            )
+            continue
         if args.json:
             print_json(result_dict(result))
         else:
@@ -284,7 +364,16 @@ def run(args: argparse.Namespace) -> int:
             if len(drafts) > 1:
                 print()
     sys.stdout.flush()
-    return 0
+    return 2 if failed else 0
+
+
+def _answer_bad_line(item: BadLine, *, json_lines: bool) -> None:
+    """``{"line": N, "error": …}`` in its place on stdout with --json; one error line on stderr always."""
+    from .common import print_error
+
+    if json_lines:
+        print_json(item.to_dict())
+    print_error(item.error)
 
 
 def _open_store(directory: str | None) -> Any:
