@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import LEGACY_SUFFIXES, read_document, supported_suffixes, unsupported_reason
-from .errors import IngestError, IngestWarning
+from .errors import IngestError, IngestWarning, InputError
+from .records.library import add_library_file, is_library_file
 from .records.schema import Project
 from .store.database import ProjectOutcome, Store
 
@@ -51,6 +52,7 @@ class FileOutcome:
     warnings: tuple[IngestWarning, ...] = ()
     conflicts: int = 0
     outcomes: tuple[ProjectOutcome, ...] = ()
+    library_rows: int = 0  # a library file (指标库): its template or domain rows, added to the store
 
     @property
     def ok(self) -> bool:
@@ -234,6 +236,8 @@ def ingest_paths(
         for item in bar:
             if isinstance(item, IngestError):
                 outcome = FileOutcome(path=Path(item.file), error=item)
+            elif is_library_file(item):
+                outcome = _add_library(item, store)
             else:
                 projects, found = _read_with_warnings(item, read)
                 if isinstance(projects, IngestError):
@@ -256,6 +260,15 @@ def ingest_paths(
     finally:
         bar.close()
     return IngestReport(files=tuple(outcomes))
+
+
+def _add_library(path: Path, store: Store) -> FileOutcome:
+    """A library file (its header is the library's): checked and kept in ``<store>/library``."""
+    try:
+        rows = add_library_file(path, store.directory)
+    except InputError as error:
+        return FileOutcome(path=path, error=IngestError(path.name, str(error).removeprefix(f"{path.name} ")))
+    return FileOutcome(path=path, library_rows=rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,9 +41,11 @@ from .handlers import (
     review_documents,
     row_details,
     search_library,
+    search_templates,
     store_status,
     swap_alternative,
     table_project,
+    template_domains,
     value_distribution,
 )
 from .handlers import _text as _text
@@ -319,6 +321,26 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                             height=320,
                             elem_id="library-histogram",
                         )
+                with gr.Accordion("指标库模板（共性与分行业分领域）", open=False, elem_id="templates"):
+                    with gr.Row():
+                        template_query = gr.Textbox(
+                            label="检索模板",
+                            placeholder="如：供水、接种率、满意度（留空列出该领域全部模板）",
+                            scale=3,
+                            elem_id="templates-query",
+                        )
+                        template_domain = gr.Dropdown(
+                            [ALL], value=ALL, label="领域", scale=1, elem_id="templates-domain"
+                        )
+                        template_button = gr.Button("检索模板", elem_id="templates-run")
+                    template_status = gr.HTML(elem_id="templates-status")
+                    template_rows = gr.Dataframe(
+                        headers=frames.TEMPLATE_COLUMNS,
+                        interactive=False,
+                        wrap=True,
+                        max_height=420,
+                        elem_id="templates-rows",
+                    )
 
             # ------------------------------------------------------------------ 语料
             with gr.Tab("语料", id="corpus"):
@@ -428,6 +450,23 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             [draft_grid, suggestions_state, previous_grid, alternatives_grid, alternatives_state, evidence],
             api_visibility="private",
         )
+
+        def run_templates(text: Any, domain: Any) -> tuple[Any, ...]:
+            return search_templates(text, domain, store_dir=store)
+
+        template_button.click(
+            run_templates,
+            [template_query, template_domain],
+            [template_status, template_rows],
+            api_name="templates",
+        )
+        template_query.submit(
+            run_templates,
+            [template_query, template_domain],
+            [template_status, template_rows],
+            api_visibility="private",
+        )
+        app.load(lambda: gr.Dropdown(choices=template_domains(store)), outputs=template_domain)
 
         def export(fmt: str) -> Any:
             def write(table: Any, *fields: Any) -> Any:
@@ -604,6 +643,8 @@ __all__ = [
     "draft_table",
     "export_draft",
     "swap_alternative",
+    "search_templates",
+    "template_domains",
     "filter_review_rows",
     "ingest_documents",
     "launch_app",

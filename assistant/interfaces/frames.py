@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from ..engines.library import LibraryEntry, ValueDistribution
     from ..ingest import FileOutcome, IngestReport
+    from ..records.library import LibraryTemplate
 
 #: Display names shared with the review reports (:mod:`assistant.engines.review.report`).
 CODE_NAMES: dict[str, str] = {**CODE_ZH, "NAME_VAGUE": "指标名称含糊"}
@@ -40,6 +41,17 @@ VERDICT_COLOURS = {VERDICT_ZH["ok"]: "#d9f2de", VERDICT_ZH["warn"]: "#fff0c2", V
 
 DRAFT_COLUMNS = ["序号", "一级指标", "二级指标", "三级指标", "指标值", "范围", "置信度", "审核"]
 ALTERNATIVE_COLUMNS = ["序号", "二级指标", "三级指标", "指标值", "置信度", "依据"]
+TEMPLATE_COLUMNS = [
+    "领域",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "单位",
+    "取值方式",
+    "参考值",
+    "依据",
+    "指标解释",
+]
 #: Evidence kinds as a drafter reads them.
 EVIDENCE_KINDS = {"goal": "年度目标", "budget": "项目预算", "corpus": "历史目标", "library": "指标库"}
 REVIEW_COLUMNS = [
@@ -165,6 +177,18 @@ def alternatives_frame(alternatives: Sequence[Suggestion]) -> pd.DataFrame:
         for number, s in enumerate(alternatives, start=1)
     ]
     return pd.DataFrame(rows, columns=ALTERNATIVE_COLUMNS)
+
+
+def templates_frame(templates: Sequence[LibraryTemplate]) -> pd.DataFrame:
+    """Indicator-library templates (columns :data:`TEMPLATE_COLUMNS`)."""
+    import pandas as pd
+
+    rows = [
+        [t.domain, t.level1, t.level2, t.name, t.unit, t.source, f"{t.comparator}{t.reference}" if t.reference else "",
+         t.basis, t.explain]
+        for t in templates
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS)
 
 
 def draft_notes_html(result: DraftResult) -> str:

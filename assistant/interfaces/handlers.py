@@ -333,6 +333,34 @@ def draft_table(
     )
 
 
+def search_templates(
+    query: object, domain: object = None, store_dir: str | Path | None = None
+) -> tuple[str, pd.DataFrame]:
+    """The indicator library's templates matching ``query`` (within ``domain`` unless 全部)."""
+    text = _text(query)[:200]
+    chosen = _text(domain)
+    chosen = None if chosen in ("", ALL) else chosen
+    try:
+        library = workbench_for(store_dir).suggester.library()
+    except AssistantError as error:
+        return message_html(form_message(error)), frames.templates_frame([])
+    found = library.search(text, chosen)
+    if not found:
+        return message_html(f"指标库中没有与“{text}”相近的模板", "ok"), frames.templates_frame([])
+    where = f"“{chosen}”领域" if chosen else "全部领域"
+    return message_html(
+        f"{where}找到 {len(found)} 条指标模板（共 {len(library.templates)} 条）", "ok"
+    ), frames.templates_frame(found)
+
+
+def template_domains(store_dir: str | Path | None = None) -> list[str]:
+    """The domain menu of the template search: 全部, 共性 and every domain of the library."""
+    from ..records.library import GENERIC_DOMAIN
+
+    library = workbench_for(store_dir).suggester.library()
+    return [ALL, GENERIC_DOMAIN, *(d.name for d in library.domains)]
+
+
 def swap_alternative(
     suggestions: Sequence[Suggestion], alternatives: Sequence[Suggestion], number: int
 ) -> tuple[list[Suggestion], list[Suggestion]]:

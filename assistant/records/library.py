@@ -103,8 +103,34 @@ class IndicatorLibrary:
     def domain(self, name: str) -> Domain | None:
         return next((d for d in self.domains if d.name == name), None)
 
+    def search(self, query: str, domain: str | None = None, limit: int = 50) -> list[LibraryTemplate]:
+        """Templates whose name, explanation or domain share the most character bigrams with
+        ``query`` (all of ``domain``'s, in file order, for an empty query); none when nothing shares any.
+
+        Example:
+            >>> t = LibraryTemplate("水利", "产出指标", "质量指标", "水质达标率", "%", "≥", "历史")
+            >>> [x.name for x in IndicatorLibrary((t,), ()).search("供水水质")]
+            ['水质达标率']
+        """
+        pool = [t for t in self.templates if domain in (None, "", t.domain)]
+        grams = _bigrams(query)
+        if not grams:
+            return pool[:limit]
+        scored = []
+        for order, t in enumerate(pool):
+            text = _bigrams(f"{t.name}{t.domain}") | _bigrams(t.explain)
+            shared = len(grams & text)
+            if shared:
+                scored.append((-shared / len(grams), order, t))
+        return [t for *_, t in sorted(scored)[:limit]]
+
 
 # ------------------------------------------------------------------------------------------------ rows
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
+    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)} or set(chars)
+
+
 def _split(cell: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in re.split(r"[|｜]", cell) if w.strip())
 
@@ -303,6 +329,51 @@ def load_library(directories: Sequence[Path]) -> IndicatorLibrary:
                 seen.add(key)
                 templates.append(t)
     return IndicatorLibrary(tuple(templates), tuple(domains.values()))
+
+
+def add_library_file(path: Path, store_directory: Path) -> int:
+    """Check a user's library file against the library it joins, then copy it into
+    ``<store>/library/`` (temp file + rename, so a reader never sees half a file). Returns its rows.
+
+    Raises:
+        InputError: the file, the line and what is wrong (nothing is copied).
+    """
+    import os
+    import shutil
+    import tempfile
+
+    target_dir = Path(store_directory) / "library"
+    known = load_library(library_dirs(store_directory))
+    rows = read_library_file(path, [d.name for d in known.domains])
+    if not rows:
+        raise InputError(f"{path.name}: 指标库文件没有任何数据行")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".library-", suffix=path.suffix, dir=target_dir)
+    os.close(fd)
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target_dir / path.name)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        load_library(library_dirs(store_directory))  # the whole library still loads with it
+    except InputError:
+        (target_dir / path.name).unlink(missing_ok=True)
+        raise
+    return len(rows)
+
+
+def library_signature(directories: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and mtime of every library file: changes when a file is added or edited."""
+    out = []
+    for d in directories:
+        if d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.suffix.lower() in {".csv", ".xlsx"}:
+                    stat = p.stat()
+                    out.append((str(p), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
 
 
 def library_dirs(store_directory: Path | None = None) -> list[Path]:

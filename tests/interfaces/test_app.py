@@ -372,3 +372,17 @@ def test_uploads_are_discarded_only_inside_gradios_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(cache))
     app.discard_uploads([str(upload), str(own), None])
     assert not upload.exists() and own.exists()
+
+
+# ------------------------------------------------------------------------------------------- 指标库模板
+def test_template_search_finds_library_rows_by_domain_and_words(store_dir):
+    status, rows = app.search_templates("接种率", store_dir=store_dir)
+    assert "找到" in status and list(rows.columns) == frames.TEMPLATE_COLUMNS
+    assert "适龄儿童国家免疫规划疫苗接种率" in rows["三级指标"].tolist()
+    assert rows.loc[rows["三级指标"] == "适龄儿童国家免疫规划疫苗接种率", "依据"].item()
+    status, rows = app.search_templates("", "水利", store_dir=store_dir)
+    assert set(rows["领域"]) == {"水利"} and len(rows) >= 12
+    status, rows = app.search_templates("量子纠缠", store_dir=store_dir)
+    assert rows.empty and "没有" in status
+    domains = app.template_domains(store_dir)
+    assert domains[:2] == ["全部", "共性"] and "水利" in domains

@@ -405,3 +405,21 @@ def test_a_rebuild_whose_inputs_fail_keeps_the_old_store(
     )
     assert code == 2 and [p.name for p in Store.open(store_dir).projects()] == before
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
+
+
+LIBRARY_HEADER = "领域,一级指标,二级指标,三级指标,单位,比较符,取值方式,参考值,依据,指标解释,适用关键词\n"
+
+
+def test_a_library_file_extends_the_store_library_and_a_bad_one_names_its_line(tmp_path, capsys):
+    store = tmp_path / "store"
+    good = tmp_path / "山塘指标.csv"
+    good.write_text(LIBRARY_HEADER + "水利,产出指标,数量指标,山塘清淤数量,处,≥,目标,,,清淤的山塘处数,山塘\n", encoding="utf-8")
+    assert main(["ingest", str(good), "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "指标库文件 1 个（1 行）" in out and (store / "library" / good.name).is_file()
+    bad = tmp_path / "坏指标库.csv"
+    bad.write_text(LIBRARY_HEADER + "水利,产出指标,数量,山塘清淤数量,处,≥,目标,,,解释,\n", encoding="utf-8")
+    assert main(["ingest", str(bad), "--store", str(store)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "坏指标库.csv" in err and "第2行" in err and "二级指标“数量”无效" in err
+    assert not (store / "library" / bad.name).exists()

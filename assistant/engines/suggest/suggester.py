@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from assistant.errors import InputError, StoreError
-from assistant.records.library import IndicatorLibrary, library_dirs, load_library
+from assistant.records.library import IndicatorLibrary, library_dirs, library_signature, load_library
 from assistant.records.schema import (
     PLACEHOLDER_MARK,
     DomainFinding,
@@ -274,7 +274,9 @@ class Suggester:
         self.settings = Settings(adapt=adapt)
         self._corpus_arg = corpus
         self._retriever_arg = retriever
-        self._library = library
+        self._library_arg = library
+        self._library: IndicatorLibrary | None = None
+        self._library_signature: tuple = ()
         self._lock = threading.Lock()
         self._store: Any = None
         self._ranker: LinearRanker | None = None
@@ -321,10 +323,15 @@ class Suggester:
         return _cached_retriever(corpus, self.retrieval, self.embedder(), store)
 
     def library(self) -> IndicatorLibrary:
-        """The indicator library: ``corpus/library`` plus library files ingested into the store."""
-        if self._library is None:
-            store_dir = getattr(self.store, "directory", None) if self._corpus_arg is None else None
-            self._library = load_library(library_dirs(store_dir))
+        """The indicator library: ``corpus/library`` plus library files ingested into the store
+        (reloaded when one of its files changes)."""
+        if self._library_arg is not None:
+            return self._library_arg
+        store_dir = getattr(self.store, "directory", None) if self._corpus_arg is None else None
+        dirs = library_dirs(store_dir)
+        signature = library_signature(dirs)
+        if self._library is None or signature != self._library_signature:
+            self._library, self._library_signature = load_library(dirs), signature
         return self._library
 
     @property

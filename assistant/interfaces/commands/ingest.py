@@ -132,6 +132,8 @@ def _emitter(*, json_lines: bool):
             return
         if outcome.conflicts:
             print_error(outcome.conflict_message())
+        if outcome.library_rows and json_lines:  # not a project: the JSON lines stay projects
+            print_warning(f"{outcome.path.name}: 指标库文件，{outcome.library_rows} 行已加入存储的指标库")
         if json_lines:
             for project, result in zip(outcome.projects, outcome.outcomes, strict=False):
                 line = project.to_dict()
@@ -154,6 +156,11 @@ def _print_summary(report: IngestReport, store: Store, refresh: IndexRefresh | N
         line += f"，替换 {report.replaced} 个旧版本"
     if report.conflicts:
         line += f"，{report.conflicts} 个项目与已有版本冲突未导入（加 --replace 以替换）"
+    library = [f for f in report.files if f.library_rows]
+    if library:
+        line += (
+            f"；指标库文件 {len(library)} 个（{sum(f.library_rows for f in library)} 行）已加入存储的指标库"
+        )
     if report.failed:
         line += f"；{len(report.failed)} 个文件失败"
     print(line)
