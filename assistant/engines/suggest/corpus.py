@@ -101,6 +101,9 @@ class Corpus:
         self._frequent: dict[tuple[str, ...], list[int]] = {}
         self._idf: dict[str, float] | None = None
         self._names: dict[str, list[int]] | None = None  # normalised name → its row ids
+        self._named: dict[str, list[int]] | None = None  # normalised project name → project indices
+        #: lookups derived from this snapshot only (e.g. a library template's past targets)
+        self.memo: dict[object, list] = {}
         self._gram_names: dict[str, list[str]] | None = None  # bigram → names holding it
         self._idf_default = 1.0
         self._build()
@@ -178,6 +181,15 @@ class Corpus:
             self._idf = {g: math.log(n / (1 + c)) + 1.0 for g, c in df.items()}
             self._idf_default = math.log(n) + 1.0
         return self._idf
+
+    def projects_named(self, name: str) -> list[int]:
+        """Indices of the projects whose normalised name is ``name``'s (other years of a project)."""
+        if self._named is None:
+            named: dict[str, list[int]] = defaultdict(list)
+            for i, p in enumerate(self.projects):
+                named[normalise_name(p.name)].append(i)
+            self._named = dict(named)
+        return self._named.get(normalise_name(name), [])
 
     def rows_named_like(self, name: str, threshold: float = MATCH_THRESHOLD) -> list[int]:
         """Rows whose name is the same indicator as ``name`` (bigram Dice ≥ ``threshold``), through a

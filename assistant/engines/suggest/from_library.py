@@ -33,6 +33,7 @@ from .textsim import MATCH_THRESHOLD, dice
 
 PEOPLE_UNITS = frozenset({"人", "人次", "名", "户", "位"})
 MIN_HISTORY = 2  # past targets needed before their median is a suggestion
+MEMO_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,37 +182,46 @@ def _budget_value(
     )
 
 
+def past_targets(corpus: Corpus, name: str, group: str, unit: str | None, floors: bool) -> list[tuple[int, float, int]]:
+    """(project, number, row) of every past target of the indicator ``name`` in ``group`` and ``unit``
+    (caps left out when ``floors``), cached on the corpus: templates repeat across drafts."""
+    key = (name, group, unit, floors)
+    cached = corpus.memo.get(key)
+    if cached is not None:
+        return cached
+    like = corpus.rows_named_like(name)
+    if not like and group == "满意度":
+        # satisfaction targets are one measure whoever is asked: the slot's past targets are its history
+        like = [r for t in corpus.frequent_templates(("服务对象满意度指标",)) for r in corpus.templates[t].rows]
+    out = []
+    for row_id in like:
+        row = corpus.rows[row_id]
+        if slot_group(row.level2) != group:
+            continue
+        values = numeric_values([row.parsed])
+        if not values or normalise_unit(values[0].unit) != unit or values[0].low is None:
+            continue
+        if floors and values[0].comparator in ("≤", "<"):
+            continue
+        out.append((row.project, float(values[0].low), row_id))
+    if len(corpus.memo) >= MEMO_LIMIT:
+        corpus.memo.clear()  # names filled with each draft's object vary: keep the memo bounded
+    corpus.memo[key] = out
+    return out
+
+
 def _history_value(
     t: LibraryTemplate, name: str, corpus: Corpus | None, exclude: frozenset[int]
 ) -> tuple[str, ValueRange, Evidence] | None:
     if corpus is None:
         return None
     unit = normalise_unit(t.unit)
-    group = slot_group(t.level2)
-    numbers: list[float] = []
-    examples: list[str] = []
-    projects: set[int] = set()
-    like = corpus.rows_named_like(name)
-    if not like and group == "满意度":
-        # satisfaction targets are one measure whoever is asked: the slot's past targets are its history
-        like = [
-            r for t in corpus.frequent_templates(("服务对象满意度指标",)) for r in corpus.templates[t].rows
-        ]
-    for row_id in like:
-        row = corpus.rows[row_id]
-        if row.project in exclude or slot_group(row.level2) != group:
-            continue
-        values = numeric_values([row.parsed])
-        if not values or normalise_unit(values[0].unit) != unit or values[0].low is None:
-            continue
-        if values[0].comparator in ("≤", "<") and t.comparator == "≥":
-            continue
-        numbers.append(float(values[0].low))
-        projects.add(row.project)
-        if len(examples) < 3:
-            examples.append(f"{corpus.projects[row.project].name}「{row.name}」{row.value}")
-    if len(projects) < MIN_HISTORY:
+    targets = [
+        x for x in past_targets(corpus, name, slot_group(t.level2), unit, t.comparator == "≥") if x[0] not in exclude
+    ]
+    if len({project for project, _, _ in targets}) < MIN_HISTORY:
         return None
+    numbers = [number for _, number, _ in targets]
     median = statistics.median_low(sorted(numbers))
     comparator = "" if t.comparator == "=" else t.comparator
     value = (
@@ -219,7 +229,13 @@ def _history_value(
         if not (unit == "%" and median >= 100 and comparator == "≥")
         else "100%"
     )
-    text = f"{len(numbers)} 个历史目标，{format_number(min(numbers))}–{format_number(max(numbers))}{unit}，中位 {format_number(median)}{unit}"
+    examples = [
+        f"{corpus.projects[p].name}「{corpus.rows[r].name}」{corpus.rows[r].value}" for p, _, r in targets[:3]
+    ]
+    text = (
+        f"{len(numbers)} 个历史目标，{format_number(min(numbers))}–{format_number(max(numbers))}{unit}，"
+        f"中位 {format_number(median)}{unit}"
+    )
     return (
         value,
         ValueRange(t.comparator, min(numbers), max(numbers), unit),

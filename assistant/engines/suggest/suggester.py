@@ -783,15 +783,11 @@ def _mark_earlier_year(
 ) -> None:
     """The same project's latest earlier table (same name, an earlier or unknown year) is the first
     source: its rows lead their candidates' evidence, and the candidates are marked ``earlier-year``."""
-    from .textsim import normalise_name
-
-    key = normalise_name(draft.name)
     earlier = [
         i
-        for i, p in enumerate(corpus.projects)
+        for i in corpus.projects_named(draft.name)
         if i not in exclude
-        and normalise_name(p.name) == key
-        and (draft.year is None or p.year is None or p.year < draft.year)
+        and (draft.year is None or corpus.projects[i].year is None or corpus.projects[i].year < draft.year)
         and corpus.project_rows[i]
     ]
     if not earlier:
