@@ -568,6 +568,8 @@ def describe_database_error(exc: sqlite3.Error, directory: Path) -> str:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     detail = " ".join(str(exc).split())
+    if primary in (10, 14) and _disk_full(directory):  # WAL cannot create its -shm file on a full disk
+        primary = 13
     if primary == 13 or "disk is full" in detail:  # SQLITE_FULL
         return f"存储 {directory} 所在磁盘空间不足（{detail}）；已有数据未受影响，腾出空间后重试"
     if primary == 10:  # SQLITE_IOERR
@@ -581,6 +583,14 @@ def describe_database_error(exc: sqlite3.Error, directory: Path) -> str:
     if primary in (11, 26) or isinstance(exc, sqlite3.DatabaseError):  # CORRUPT / NOTADB
         return f"存储 {directory} 的数据库已损坏（{detail}）{_manifest_summary(directory)}；未做任何改动；{_REBUILD_HINT}"
     return f"存储 {directory} 出错（{detail}）"
+
+
+def _disk_full(directory: Path) -> bool:
+    """Whether the disk holding ``directory`` has (almost) no space left."""
+    try:
+        return shutil.disk_usage(directory).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def describe_os_error(exc: OSError, directory: Path) -> str:
