@@ -104,3 +104,19 @@ def test_an_io_error_on_a_full_disk_is_named_as_a_full_disk(tmp_path: Path, monk
     monkeypatch.setattr(database.shutil, "disk_usage", lambda _path: usage)
     message = database.describe_database_error(error, tmp_path)
     assert "磁盘空间不足" in message and "删除" not in message
+
+
+def test_a_rebuild_keeps_a_damaged_store_aside(tmp_path: Path) -> None:
+    store = _filled(tmp_path / "s", 3)
+    (store.directory / DB_NAME).write_bytes(b"")
+    for path in store.directory.glob(f"{DB_NAME}-*"):
+        path.unlink()
+    with database.staged_store(store.directory, replace=True) as fresh:
+        fresh.add_projects([make_project("新")])
+    assert [p.name for p in Store.open(store.directory).projects()] == ["新"]
+    (kept,) = tmp_path.glob("s.damaged-*")
+    assert (kept / MANIFEST_NAME).is_file() and (kept / DB_NAME).is_file()
+    # a healthy store is replaced without a backup
+    with database.staged_store(store.directory, replace=True) as fresh:
+        fresh.add_projects([make_project("再")])
+    assert len(list(tmp_path.glob("s.damaged-*"))) == 1
