@@ -328,19 +328,30 @@ def disk_full(work: Path) -> CaseResult:
         store = mount / "store"
         first = assistant("ingest", SEEDS, "--store", store, "--no-index")
         full = assistant("ingest", _big_csv(work / "big.csv", 40_000), "--store", store, "--no-index")
+        filler = mount / "filler"
+        descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:  # the last bytes too: 100% full
+            while os.write(descriptor, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+        at_full = assistant("store", "--store", store)
+        filler.unlink()
         after = assistant("store", "--store", store)
         held = (
             first.code == 0
             and one_clean_error(full)
-            and "磁盘空间不足" in full.stderr
-            and "删除" not in full.stderr
+            and one_clean_error(at_full)
+            and all("磁盘空间不足" in r.stderr and "删除" not in r.stderr for r in (full, at_full))
             and after.code == 0
             and "50 个项目" in after.stdout
         )
         return CaseResult(
-            "disk full (2 MB tmpfs)",
-            "exit 2 naming the full disk; earlier projects readable; no advice to delete",
-            f"ingest exit {full.code}; store exit {after.code}: {after.stdout.strip()[:60]}",
+            "disk full (2 MB tmpfs), then 100% full",
+            "exit 2 naming the full disk, never advising deletion; all projects readable once space is freed",
+            f"ingest exit {full.code}; at 100%: store exit {at_full.code}; freed: {after.stdout.strip()[:40]}",
             held,
         )
     finally:

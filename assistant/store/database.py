@@ -81,7 +81,10 @@ BUILTIN_STORE_DIR = REPO_ROOT / "corpus" / "store"
 
 _CHUNK = 500  # projects per insert batch inside the one transaction of add_projects
 # The old store is replaced only once the new one is built (staged_store), so this never loses data.
-_REBUILD_HINT = "请从原始文档重建：`assistant ingest --rebuild PATH...`（不带 --store 时重建默认语料库；新存储建好后才替换旧存储）"
+_REBUILD_HINT = (
+    "请从原始文档重建：`assistant ingest --rebuild PATH...`（不带 --store 时重建默认语料库；"
+    "新存储建好后才替换旧存储，损坏的旧存储另存为“文件夹名.damaged-时间”）"
+)
 
 # Indicator rows are stored per project as one JSON array of arrays (``INDICATOR_FIELDS`` order),
 # their parsed values once per store in ``parsed_values`` (real tables repeat ≥95%, 100%, 完成 …):
@@ -568,6 +571,8 @@ def describe_database_error(exc: sqlite3.Error, directory: Path) -> str:
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     detail = " ".join(str(exc).split())
+    if primary in (10, 14) and _disk_full(directory):  # WAL cannot create its -shm file on a full disk
+        primary = 13
     if primary == 13 or "disk is full" in detail:  # SQLITE_FULL
         return f"存储 {directory} 所在磁盘空间不足（{detail}）；已有数据未受影响，腾出空间后重试"
     if primary == 10:  # SQLITE_IOERR
@@ -581,6 +586,14 @@ def describe_database_error(exc: sqlite3.Error, directory: Path) -> str:
     if primary in (11, 26) or isinstance(exc, sqlite3.DatabaseError):  # CORRUPT / NOTADB
         return f"存储 {directory} 的数据库已损坏（{detail}）{_manifest_summary(directory)}；未做任何改动；{_REBUILD_HINT}"
     return f"存储 {directory} 出错（{detail}）"
+
+
+def _disk_full(directory: Path) -> bool:
+    """Whether the disk holding ``directory`` has (almost) no space left."""
+    try:
+        return shutil.disk_usage(directory).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def describe_os_error(exc: OSError, directory: Path) -> str:
@@ -925,6 +938,8 @@ def _install(staging: Path, target: Path, *, replace: bool) -> None:
         return
     trash: Path | None = None
     try:
+        if target.exists() and not _readable(target):
+            _keep_damaged(target)  # what is left of a damaged store may still be recovered by hand
         if target.exists():
             trash = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
             os.rename(target, trash / "store")
@@ -939,6 +954,28 @@ def _install(staging: Path, target: Path, *, replace: bool) -> None:
     finally:
         if trash is not None:
             shutil.rmtree(trash, ignore_errors=True)
+
+
+def _readable(directory: Path) -> bool:
+    """Whether a store folder holds a database that opens and passes the integrity check."""
+    db_path = directory / DB_NAME
+    if not db_path.is_file():
+        return not (directory / MANIFEST_NAME).is_file()  # an empty folder is nothing to keep
+    try:
+        if not _has_meta(db_path):
+            return False
+        check_integrity(db_path)
+    except (StoreError, sqlite3.Error, OSError):
+        return False
+    return True
+
+
+def _keep_damaged(directory: Path) -> None:
+    """Move a damaged store aside (``<name>.damaged-<time>``) instead of deleting it on --rebuild."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = directory.with_name(f"{directory.name}.damaged-{stamp}")
+    os.rename(directory, backup)
+    log.warning("原存储已损坏，未删除，已移到 %s（可从中手工找回数据）；新存储已建在 %s", backup, directory)
 
 
 def as_store(store: Any) -> Store:

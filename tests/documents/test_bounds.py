@@ -102,3 +102,16 @@ def test_every_readers_table_is_bounded(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("ASSISTANT_MAX_CELLS", "20")
     with pytest.raises(IngestError, match=r"t.html: 表格过大：62 个单元格，上限 20 个单元格"):
         read_document(path)
+
+
+def test_a_docx_is_streamed_through_the_same_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("长" * 40_000)
+    path = tmp_path / "长文.docx"
+    document.save(str(path))
+    with pytest.raises(
+        IngestError, match=r"长文.docx: word/document.xml 中有一段超过 \d+ 字的文本.*上限 32767 字"
+    ):
+        read_document(path)

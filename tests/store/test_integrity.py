@@ -94,3 +94,29 @@ def test_the_manifest_lists_the_sources_to_recover_from(tmp_path: Path) -> None:
     store = _filled(tmp_path / "s", 2)
     manifest = json.loads((store.directory / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["sources"] == [{"path": "/data/a.csv", "projects": 2}]
+
+
+def test_an_io_error_on_a_full_disk_is_named_as_a_full_disk(tmp_path: Path, monkeypatch) -> None:
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = 10 | (18 << 8)  # type: ignore[attr-defined]  # SQLITE_IOERR_SHMSIZE-like
+    assert "I/O 错误" in database.describe_database_error(error, tmp_path)
+    usage = type("Usage", (), {"free": 0})()
+    monkeypatch.setattr(database.shutil, "disk_usage", lambda _path: usage)
+    message = database.describe_database_error(error, tmp_path)
+    assert "磁盘空间不足" in message and "删除" not in message
+
+
+def test_a_rebuild_keeps_a_damaged_store_aside(tmp_path: Path) -> None:
+    store = _filled(tmp_path / "s", 3)
+    (store.directory / DB_NAME).write_bytes(b"")
+    for path in store.directory.glob(f"{DB_NAME}-*"):
+        path.unlink()
+    with database.staged_store(store.directory, replace=True) as fresh:
+        fresh.add_projects([make_project("新")])
+    assert [p.name for p in Store.open(store.directory).projects()] == ["新"]
+    (kept,) = tmp_path.glob("s.damaged-*")
+    assert (kept / MANIFEST_NAME).is_file() and (kept / DB_NAME).is_file()
+    # a healthy store is replaced without a backup
+    with database.staged_store(store.directory, replace=True) as fresh:
+        fresh.add_projects([make_project("再")])
+    assert len(list(tmp_path.glob("s.damaged-*"))) == 1
