@@ -469,21 +469,21 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
         app.load(lambda: gr.Dropdown(choices=template_domains(store)), outputs=template_domain)
 
         def export(fmt: str) -> Any:
-            def write(table: Any, *fields: Any) -> Any:
-                path = export_draft(table, *fields, fmt=fmt)
+            def write(table: Any, suggestions: Any, *fields: Any) -> Any:
+                path = export_draft(table, *fields, fmt=fmt, suggestions=suggestions)
                 return gr.File(value=path, visible=path is not None)
 
             return write
 
         export_xlsx.click(
             export("xlsx"),
-            [draft_grid, *draft_inputs],
+            [draft_grid, suggestions_state, *draft_inputs],
             export_file,
             api_name="export_xlsx",
         )
         export_docx.click(
             export("docx"),
-            [draft_grid, *draft_inputs],
+            [draft_grid, suggestions_state, *draft_inputs],
             export_file,
             api_name="export_docx",
         )

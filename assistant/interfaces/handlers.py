@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -511,13 +511,23 @@ def export_draft(
     year: object = None,
     department: object = None,
     fmt: str = "xlsx",
+    suggestions: Sequence[Suggestion] | None = None,
 ) -> str | None:
-    """Write the grid as a 申报表-layout XLSX or a DOCX; returns the file path (``None`` when empty)."""
+    """Write the grid as a 申报表-layout XLSX or a DOCX; returns the file path (``None`` when empty).
+    A row still named as suggested keeps the suggestion's 指标解释."""
     from ..exports import write_declaration_docx, write_declaration_xlsx
 
     project = table_project(table, name, goal, budget, year, department)
     if not project.indicators:
         return None
+    explains = {s.name: s.explain for s in suggestions or () if s.explain}
+    if explains:
+        project = replace(
+            project,
+            indicators=tuple(
+                replace(i, explain=i.explain or explains.get(i.name)) for i in project.indicators
+            ),
+        )
     stem = "".join(c for c in project.name if c not in '\\/:*?"<>|')[:40] or "绩效目标表"
     path = _output_dir() / f"{stem}_绩效目标申报表.{fmt}"
     writer = write_declaration_docx if fmt == "docx" else write_declaration_xlsx

@@ -78,7 +78,9 @@ def test_draft_gives_a_complete_grouped_table(draft):
 
 def test_swapping_an_alternative_replaces_the_row_of_its_slot(draft):
     _, _, suggestions, _, alternatives = draft
-    number = next(i for i, a in enumerate(alternatives, start=1) if any(s.level2 == a.level2 for s in suggestions))
+    number = next(
+        i for i, a in enumerate(alternatives, start=1) if any(s.level2 == a.level2 for s in suggestions)
+    )
     chosen = alternatives[number - 1]
     replaced = next(s for s in suggestions if s.level2 == chosen.level2)
     table, spare = app.swap_alternative(suggestions, alternatives, number)
@@ -153,6 +155,20 @@ def test_export_writes_the_edited_table(draft, fmt):
     assert (edited.loc[0, "三级指标"], "≥12期") in values
     assert len([i for i in project.indicators if i.name != "不适用"]) == len(table)
     assert app.export_draft(pd.DataFrame(columns=frames.DRAFT_COLUMNS), "空", fmt=fmt) is None
+
+
+def test_export_keeps_the_library_explanation_of_suggested_rows(draft):
+    _, table, suggestions, *_ = draft
+    explained = {s.name: s.explain for s in suggestions if s.explain}
+    assert explained, "the draft holds library rows with an 指标解释"
+    path = app.export_draft(
+        table, "党员教育培训经费", "全年培训", 12, 2024, fmt="xlsx", suggestions=suggestions
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        [project] = read_document(path)
+    exported = {i.name: i.explain for i in project.indicators}
+    assert all(exported[name] == text for name, text in explained.items())
 
 
 # ------------------------------------------------------------------------------------------- 审核

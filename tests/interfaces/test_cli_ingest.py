@@ -413,7 +413,10 @@ LIBRARY_HEADER = "领域,一级指标,二级指标,三级指标,单位,比较符
 def test_a_library_file_extends_the_store_library_and_a_bad_one_names_its_line(tmp_path, capsys):
     store = tmp_path / "store"
     good = tmp_path / "山塘指标.csv"
-    good.write_text(LIBRARY_HEADER + "水利,产出指标,数量指标,山塘清淤数量,处,≥,目标,,,清淤的山塘处数,山塘\n", encoding="utf-8")
+    good.write_text(
+        LIBRARY_HEADER + "水利,产出指标,数量指标,山塘清淤数量,处,≥,目标,,,清淤的山塘处数,山塘\n",
+        encoding="utf-8",
+    )
     assert main(["ingest", str(good), "--store", str(store)]) == 0
     out = capsys.readouterr().out
     assert "指标库文件 1 个（1 行）" in out and (store / "library" / good.name).is_file()

@@ -182,7 +182,9 @@ def _budget_value(
     )
 
 
-def past_targets(corpus: Corpus, name: str, group: str, unit: str | None, floors: bool) -> list[tuple[int, float, int]]:
+def past_targets(
+    corpus: Corpus, name: str, group: str, unit: str | None, floors: bool
+) -> list[tuple[int, float, int]]:
     """(project, number, row) of every past target of the indicator ``name`` in ``group`` and ``unit``
     (caps left out when ``floors``), cached on the corpus: templates repeat across drafts."""
     key = (name, group, unit, floors)
@@ -192,7 +194,9 @@ def past_targets(corpus: Corpus, name: str, group: str, unit: str | None, floors
     like = corpus.rows_named_like(name)
     if not like and group == "满意度":
         # satisfaction targets are one measure whoever is asked: the slot's past targets are its history
-        like = [r for t in corpus.frequent_templates(("服务对象满意度指标",)) for r in corpus.templates[t].rows]
+        like = [
+            r for t in corpus.frequent_templates(("服务对象满意度指标",)) for r in corpus.templates[t].rows
+        ]
     out = []
     for row_id in like:
         row = corpus.rows[row_id]
@@ -217,7 +221,9 @@ def _history_value(
         return None
     unit = normalise_unit(t.unit)
     targets = [
-        x for x in past_targets(corpus, name, slot_group(t.level2), unit, t.comparator == "≥") if x[0] not in exclude
+        x
+        for x in past_targets(corpus, name, slot_group(t.level2), unit, t.comparator == "≥")
+        if x[0] not in exclude
     ]
     if len({project for project, _, _ in targets}) < MIN_HISTORY:
         return None
