@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..engines.review.report import CODE_ZH, LABEL_ZH, VERDICT_ZH
 from ..records.levels import LEVEL1, LEVEL2
-from ..records.schema import DraftResult, IndicatorReview, ProjectReview, Reason, Suggestion, ValueRange
+from ..records.schema import (
+    PLACEHOLDER_MARK,
+    DraftResult,
+    IndicatorReview,
+    ProjectReview,
+    Reason,
+    Suggestion,
+    ValueRange,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +48,8 @@ PROBLEM_SEPARATOR = "；"
 VERDICT_COLOURS = {VERDICT_ZH["ok"]: "#d9f2de", VERDICT_ZH["warn"]: "#fff0c2", VERDICT_ZH["block"]: "#fad4d8"}
 
 DRAFT_COLUMNS = ["序号", "一级指标", "二级指标", "三级指标", "指标值", "范围", "置信度", "审核"]
+#: The 审核 cell of a row whose value the drafter still has to fill in (no source gives a number).
+PENDING = "… 待填：请填写可核验的目标值"
 ALTERNATIVE_COLUMNS = ["序号", "二级指标", "三级指标", "指标值", "置信度", "依据"]
 TEMPLATE_COLUMNS = [
     "领域",
@@ -121,6 +131,8 @@ def review_summary(review: IndicatorReview | None) -> str:
     """One cell of text: ``✓ 可衡量`` / ``✗ 含糊：程度词代替阈值`` / ``! 提醒：完成/合格类状态``."""
     if review is None:
         return ""
+    if PLACEHOLDER_MARK in review.indicator.value:
+        return PENDING  # a suggested placeholder: not vague, just not filled in yet
     codes = list(dict.fromkeys(code_name(r.code) for r in review.reasons if r.field == "value"))
     if review.verdict == "ok":
         return "✓ " + LABEL_NAMES.get(review.label, review.label)

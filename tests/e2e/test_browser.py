@@ -202,6 +202,31 @@ def test_draft_form_gives_a_complete_table(page):
     _wait_text(page, "#export-file", ".xlsx", timeout=30_000)
 
 
+def test_draft_in_another_domain_shows_domain_notes_and_swaps_an_alternative(page):
+    page.locator("#draft-name textarea").fill("农村饮水安全工程维修养护")
+    page.locator("#draft-goal textarea").fill("维修养护农村集中供水工程15处，保障3.2万农村人口饮水安全")
+    page.locator("#draft-budget input").fill("150")
+    page.locator("#draft-year input").fill("2025")
+    page.locator("#draft-department textarea").fill("")
+    page.locator("#draft-run").click()
+    _wait_text(page, "#draft-status", "水利")
+    status = page.locator("#draft-status").inner_text()
+    assert "没有相近的项目" in status and "表格检查" in status
+    table = _rows(page, "#draft-grid")
+    values = {r[4] for r in table}
+    assert {"≥15处", "≥3.2万人", "≤10万元/处"} <= values
+    alternatives = _rows(page, "#draft-alternatives")
+    assert len(table) + len(alternatives) >= 10
+    slots = {r[2] for r in table}
+    pick = next(i for i, r in enumerate(alternatives) if r[1] in slots)
+    chosen = alternatives[pick][2]
+    _shot(page, "draft_other_domain")
+    _cell(page, "#draft-alternatives", pick, 2).click()  # swap it into the table
+    assert _eventually(lambda: chosen in {r[3] for r in _rows(page, "#draft-grid")})
+    assert chosen not in {r[2] for r in _rows(page, "#draft-alternatives")}
+    _shot(page, "draft_swapped")
+
+
 def test_examples_are_one_click_away(page):
     page.get_by_text("社区工作站管理（300 万元）").click()
     _wait_text(page, "#draft-status", "社区工作站管理经费")

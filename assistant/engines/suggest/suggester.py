@@ -39,6 +39,7 @@ from assistant.records.schema import (
     Project,
     ProjectDraft,
     Suggestion,
+    ValueRange,
 )
 
 from .candidates import Candidate, Settings, gather, is_duplicate
@@ -599,14 +600,18 @@ class Suggester:
         by_group: dict[str, list[Suggestion]] = {}
         for c in sorted(candidates, key=lambda c: (-c.confidence, -c.score, c.name)):
             group = slot_group(c.level2)
-            if len(by_group.get(group, ())) >= per_slot or any(is_duplicate(c, t) for t in taken):
+            if (
+                len(by_group.get(group, ())) >= per_slot
+                or not _relevant(c)
+                or any(is_duplicate(c, t) for t in taken)
+            ):
                 continue
             suggestion = self._suggestion(c, corpus, draft, project)
             if suggestion is None:
                 continue
             taken.append(c)
             by_group.setdefault(group, []).append(suggestion)
-        rows = [s for group in by_group.values() for s in group]
+        rows = [s for group in by_group.values() for s in group if not _unrelated(draft, table, s)]
         return sorted(rows, key=lambda s: (s.is_placeholder, -s.confidence))
 
     def _fallback(self, group: str, draft: ProjectDraft) -> Candidate:
@@ -625,6 +630,8 @@ class Suggester:
         else:
             rendered = render(c, corpus, draft) if c.rows or c.mention else None
             name, explain = c.name, None
+            if rendered is not None and _foreign_count(c, rendered[1]):
+                rendered = placeholder("≥", rendered[1].unit or "", "目标值"), None
             value, value_range = rendered if rendered is not None else (_placeholder_for(c), None)
             evidence = tuple(_evidence(c, corpus, draft)) + _scaling_evidence(c, value, draft)
         review = self._review(c, name, value, project)
@@ -726,6 +733,13 @@ def draft_findings(draft: ProjectDraft, table: Sequence[Suggestion]) -> list[Fin
     return [f for f in table_findings(project, reviews) if f.code != "NO_GOAL"]
 
 
+def _unrelated(draft: ProjectDraft, table: Sequence[Suggestion], row: Suggestion) -> bool:
+    """Whether the table check would call ``row`` unrelated to the project were it in the table."""
+    return any(
+        f.code == "UNRELATED" and f"“{row.name}”" in f.message for f in draft_findings(draft, [*table, row])
+    )
+
+
 def _flagged_names(finding: Finding, table: Sequence[Suggestion]) -> list[str]:
     """The rows an UNRELATED or DUPLICATE finding names (by their quoted names in the message)."""
     if finding.code not in {"UNRELATED", "DUPLICATE"}:
@@ -744,6 +758,16 @@ def _scaling_evidence(c: Candidate, value: str, draft: ProjectDraft) -> tuple[Ev
     share = amount / draft.budget_wan
     text = f"{draft.budget_wan:g}万元 × 历史同类成本占预算的中位比例 {share:.1%} ≈ {match.group(1)}万元"
     return (Evidence(draft.name, "按历史占比折算", text, "项目预算", kind="budget"),)
+
+
+def _foreign_count(c: Candidate, value_range: ValueRange | None) -> bool:
+    """A count copied from a project unlike this one (体检 3人 for a water project): its number says
+    nothing about this project's scale, so the row keeps its name and the drafter fills the count."""
+    if slot_group(c.level2) != "数量" or c.mention is not None or c.origin == "earlier-year":
+        return False
+    if value_range is None or value_range.unit in (None, "%"):
+        return False
+    return c.features.get("name_sim", 0.0) < NEAR_PROJECT
 
 
 def _same_target(a: Suggestion, b: Suggestion) -> bool:
