@@ -11,7 +11,6 @@ over any :class:`~assistant.embedding.Embedder`, e.g. the keyword one-hot fake o
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -32,61 +31,6 @@ class Retriever(Protocol):
     def indicators(self, query: str, k: int) -> list[Hit]: ...
 
 
-def _bigram_tokens(text: str) -> list[str]:
-    """Character bigrams of the CJK/alphanumeric characters of a text (punctuation dropped)."""
-    chars = [c for c in unicodedata.normalize("NFKC", text or "").lower() if c.isalnum()]
-    if len(chars) == 1:
-        return chars
-    return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
-
-
-class _SparseBM25:
-    """BM25 (k1=1.2, b=0.75) over a list of token lists, stored as token-major postings (numpy only).
-
-    ``score(q, d) = Σ_{t∈q} idf(t)·tf(t,d)·(k1+1) / (tf(t,d) + k1·(1−b+b·|d|/avgdl))`` with
-    ``idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))``; a query reads only its tokens' postings.
-    """
-
-    def __init__(self, documents: Sequence[list[str]], k1: float = 1.2, b: float = 0.75):
-        vocabulary: dict[str, int] = {}
-        doc_of, token_of, counts = [], [], []
-        lengths = np.zeros(len(documents), dtype=np.float32)
-        for d, tokens in enumerate(documents):
-            tf: dict[int, int] = {}
-            for token in tokens:
-                t = vocabulary.setdefault(token, len(vocabulary))
-                tf[t] = tf.get(t, 0) + 1
-            lengths[d] = len(tokens)
-            doc_of.extend([d] * len(tf))
-            token_of.extend(tf)
-            counts.extend(tf.values())
-        docs = np.asarray(doc_of, dtype=np.int64)
-        terms = np.asarray(token_of, dtype=np.int64)
-        freq = np.asarray(counts, dtype=np.float32)
-        n = max(len(documents), 1)
-        df = np.bincount(terms, minlength=len(vocabulary)).astype(np.float32)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = float(lengths.mean()) if len(lengths) else 1.0
-        norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-6))
-        weighted = freq * (k1 + 1.0) / (freq + norm[docs]) * idf[terms] if len(terms) else freq
-        order = np.argsort(terms, kind="stable")
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(terms, minlength=len(vocabulary)))])
-        self.rows = docs[order]
-        self.weights = weighted[order].astype(np.float32)
-        self.vocabulary = vocabulary
-        self.size = len(documents)
-
-    def search(self, tokens: list[str], k: int) -> list[Hit]:
-        ids = [self.vocabulary[t] for t in dict.fromkeys(tokens) if t in self.vocabulary]
-        if not ids or self.size == 0:
-            return []
-        spans = [(self.indptr[i], self.indptr[i + 1]) for i in ids]
-        rows = np.concatenate([self.rows[a:b] for a, b in spans])
-        weights = np.concatenate([self.weights[a:b] for a, b in spans])
-        scores = np.bincount(rows, weights=weights, minlength=self.size)
-        return _top(scores, k)
-
-
 def _top(scores: np.ndarray, k: int) -> list[Hit]:
     k = min(k, len(scores))
     if k <= 0:
@@ -97,21 +41,29 @@ def _top(scores: np.ndarray, k: int) -> list[Hit]:
 
 
 class BigramBM25Retriever:
-    """BM25 over character bigrams of project texts and indicator names."""
+    """BM25 over character bigrams of project texts and indicator names: the store's bm25s index
+    (:class:`assistant.store.bm25.BM25Retriever`) with the :class:`~assistant.text.bigrams.BigramTokenizer`
+    injected, built in memory over a corpus snapshot (k1 = 1.2, b = 0.75)."""
 
     name = "bm25"
 
     def __init__(self, corpus: Corpus):
+        from assistant.store.bm25 import BM25Retriever
+        from assistant.text.bigrams import BigramTokenizer
+
+        tokenizer = BigramTokenizer()
         self.corpus = corpus
-        self._projects = _SparseBM25([_bigram_tokens(corpus.project_text(i)) for i in range(len(corpus))])
+        texts = [corpus.project_text(i) for i in range(len(corpus))]
+        self._projects = BM25Retriever.build([str(i) for i in range(len(texts))], texts, tokenizer, k1=1.2)  # type: ignore[arg-type]
         names, self._row_of_name = _unique_names(corpus)
-        self._names = _SparseBM25([_bigram_tokens(n) for n in names])
+        self._names = BM25Retriever.build([str(i) for i in range(len(names))], names, tokenizer, k1=1.2)  # type: ignore[arg-type]
 
     def projects(self, query: str, k: int) -> list[Hit]:
-        return self._projects.search(_bigram_tokens(query), k)
+        return [(int(doc), score) for doc, score in self._projects.search(query, k)]
 
     def indicators(self, query: str, k: int) -> list[Hit]:
-        return _expand_names(self._names.search(_bigram_tokens(query), k), self._row_of_name, k)
+        hits = [(int(doc), score) for doc, score in self._names.search(query, k)]
+        return _expand_names(hits, self._row_of_name, k)
 
 
 def _unique_names(corpus: Corpus) -> tuple[list[str], list[list[int]]]:
