@@ -298,6 +298,7 @@ def refresh_indexes(store: Store, *, dense: bool = True) -> IndexRefresh:
     be written is reported in :attr:`IndexRefresh.error` (the store itself is already committed).
     """
     from .store.indexes import IndexSet
+    from .text.bigrams import BigramTokenizer
 
     embedder = _numpy_default_embedder() if dense else None
     modes: tuple[str, ...] = ("bm25", "dense") if embedder is not None else ("bm25",)
@@ -306,6 +307,8 @@ def refresh_indexes(store: Store, *, dense: bool = True) -> IndexRefresh:
     try:
         index_set = IndexSet.for_store(store, embedder)  # reads every project: may meet a corrupt one
         index_set.warm_up(modes)  # type: ignore[arg-type]
+        # the suggester's character-bigram BM25 (its default retrieval) over the same snapshot
+        IndexSet.for_store(store, None, tokenizer=BigramTokenizer()).warm_up(("bm25",))
     except Exception as exc:  # an index is a cache: failing to refresh it must not fail the ingest
         log.debug("index refresh failed for %s", store.directory, exc_info=True)
         detail = str(exc).replace("\n", " ").strip()[:300]

@@ -164,14 +164,13 @@ def copy_nearest_rows(corpus: Any, retriever: Any, project: Project) -> list[Row
 def evaluate(pages: Sequence[Project], corpus_projects: Sequence[Project]) -> str:
     """The report: baselines, the engine and the engine without the library, with intervals."""
     from assistant.engines.suggest.corpus import Corpus
-    from assistant.engines.suggest.retrieval import BigramBM25Retriever
     from assistant.engines.suggest.review import default_reviewer
-    from assistant.engines.suggest.suggester import Suggester
+    from assistant.engines.suggest.suggester import Suggester, build_retriever
     from assistant.records.library import IndicatorLibrary
 
     corpus = Corpus(corpus_projects)
     reviewer = default_reviewer()
-    retriever = BigramBM25Retriever(corpus)
+    retriever = build_retriever(corpus, "bigram")
     projects = [p for p in pages if _truth(p)]
     lines = [
         f"# cross-domain: {len(projects)} new projects ({sum(len(_truth(p)) for p in projects)} true indicators), "

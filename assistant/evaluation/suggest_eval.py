@@ -424,11 +424,11 @@ class Evaluator:
 
     def _copy_bm25(self, config: Config) -> dict[int, tuple[list[Row], list[Row], list[Row]]]:
         from assistant.engines.suggest.candidates import query_text
-        from assistant.engines.suggest.retrieval import BigramBM25Retriever
+        from assistant.engines.suggest.suggester import build_retriever
         from assistant.engines.suggest.training import draft_of, exclusion
 
         corpus = self.corpus
-        retriever = BigramBM25Retriever(corpus)
+        retriever = build_retriever(corpus, "bigram")
         tables = {}
         for i in self.indices:
             exclude = exclusion(corpus, i, config.same_name)

@@ -51,7 +51,7 @@ from .hybrid import RRF_CONSTANT, reciprocal_rank_fusion
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2  # 2: project ids include the department (Project.id), so older doc ids are stale
+INDEX_FORMAT = 3  # 2: project ids include the department (Project.id); 3: project texts too
 INDEX_DIR = "index"
 MANIFEST = "manifest.json"
 TEXTS_FILE = "texts.json"
@@ -63,14 +63,22 @@ Hit = tuple[str, float]
 R = TypeVar("R", BM25Retriever, DenseRetriever)
 
 
+def _bm25_folder(tokenizer: Any, corpus: str) -> str:
+    """``bm25-<corpus>`` for the jieba tokenizer, ``bm25-<name>-<corpus>`` for another one (the
+    character-bigram tokenizer of the suggester), so the two indexes of a store never share a folder."""
+    name = getattr(tokenizer, "name", "")
+    return f"bm25-{name}-{corpus}" if name else f"bm25-{corpus}"
+
+
 def project_text(project: Project) -> str:
-    """The text a project is searched by: ``名称。年度目标`` (just the name when there is no goal).
+    """The text a project is searched by: ``名称。年度目标。部门`` (the parts it has). The department
+    finds a new project's sister projects (the suggester's measured best: LOPO R@10 0.425 vs 0.413).
 
     Example:
-        >>> project_text(Project(name="党员培训", goal="培训党员100人次"))
-        '党员培训。培训党员100人次'
+        >>> project_text(Project(name="党员培训", goal="培训党员100人次", department="区委组织部"))
+        '党员培训。培训党员100人次。区委组织部'
     """
-    return f"{project.name}。{project.goal}" if project.goal else project.name
+    return "。".join(x for x in (project.name, project.goal, project.department) if x)
 
 
 def indicator_doc_id(project_id: str, position: int) -> str:
@@ -356,7 +364,7 @@ class IndexSet:
         }
         return self._component(
             ("bm25", corpus),
-            f"bm25-{corpus}",
+            _bm25_folder(self.tokenizer, corpus),
             expected,
             load=lambda d: BM25Retriever.load(d, self.tokenizer),
             build=lambda _previous: BM25Retriever.build(documents.doc_ids, documents.texts, self.tokenizer),

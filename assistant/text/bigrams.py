@@ -21,6 +21,7 @@ class BigramTokenizer:
     """Overlapping character bigrams of the letters and digits of a text (NFKC, lower case)."""
 
     fingerprint = FINGERPRINT
+    name = "bigram"  # names its index folder beside the jieba one (bm25-bigram-projects)
 
     def cut_for_search(self, text: str) -> list[str]:
         chars = [c for c in unicodedata.normalize("NFKC", text or "").lower() if c.isalnum()]

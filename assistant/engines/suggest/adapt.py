@@ -290,7 +290,11 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
                 continue
             unit = match.group("unit").replace("万", "万元").replace("万元元", "万元")
             unit += _per_units(prefix, match.group("per") or "")
-            name = obj if re.search(r"(?:费|费用|成本|资金|经费|金额|补助|补贴|金)$", obj) or _INCOME.search(obj) else obj + "成本"
+            name = (
+                obj
+                if re.search(r"(?:费|费用|成本|资金|经费|金额|补助|补贴|金)$", obj) or _INCOME.search(obj)
+                else obj + "成本"
+            )
             add(Mention("money", obj, amount, unit, clause, name))
         for match in _PERCENT_RE.finditer(clause):
             taken.append(match.span())

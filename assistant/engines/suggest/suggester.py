@@ -186,29 +186,28 @@ def corpus_for(store: Any) -> Corpus:
 def build_retriever(
     corpus: Corpus, mode: RetrievalMode = DEFAULT_RETRIEVAL, embedder: Any = None, store: Any = None
 ) -> Retriever:
-    """A retriever over ``corpus``.
-
-    ``bigram``: character-bigram BM25 built in memory from the snapshot. ``bm25`` (jieba), ``dense``
-    and ``hybrid`` (their reciprocal-rank fusion): the store's persisted indexes (:class:`IndexSet`)
-    when a ``store`` is given, else the in-memory equivalents of :mod:`.retrieval`.
+    """A retriever over ``corpus``: the store's indexes (:class:`IndexSet`, persisted under
+    ``<store>/index/``) when a ``store`` is given, else the same indexes built in memory over the
+    corpus's projects. ``bigram`` is the bm25s index with the character-bigram tokenizer; ``bm25``
+    the one with jieba; ``dense`` and ``hybrid`` (their reciprocal-rank fusion) need an embedder.
     """
-    from .retrieval import BigramBM25Retriever, EmbeddingRetriever, FusionRetriever, IndexSetRetriever
+    from assistant.store.indexes import IndexSet
+    from assistant.text.bigrams import BigramTokenizer
 
-    if mode == "bigram":
-        return BigramBM25Retriever(corpus)
+    from .retrieval import IndexSetRetriever, ProjectList
+
+    if mode in ("dense", "hybrid") and embedder is None:
+        if mode == "dense":
+            raise InputError("dense 检索需要嵌入模型；请提供 embedder，或改用 --retrieval bigram/bm25")
+        mode = "bm25"
+    tokenizer = BigramTokenizer() if mode == "bigram" else None
+    source = store if store is not None else ProjectList(corpus.projects)
+    model = embedder if mode in ("dense", "hybrid") else None
     if store is not None:
-        from assistant.store.indexes import IndexSet
-
-        index_set = IndexSet.for_store(store, embedder)
-        return IndexSetRetriever(corpus, index_set, "bm25" if embedder is None and mode == "hybrid" else mode)
-    if mode == "bm25" or (embedder is None and mode == "hybrid"):
-        return BigramBM25Retriever(corpus)
-    if embedder is None:
-        raise InputError("dense 检索需要嵌入模型；请提供 embedder，或改用 --retrieval bigram/bm25")
-    dense = EmbeddingRetriever(corpus, embedder)
-    if mode == "dense":
-        return dense
-    return FusionRetriever(BigramBM25Retriever(corpus), dense)
+        index_set = IndexSet.for_store(source, model, tokenizer=tokenizer)
+    else:
+        index_set = IndexSet(source, model, tokenizer=tokenizer, persist=False)
+    return IndexSetRetriever(corpus, index_set, "bm25" if mode == "bigram" else mode)
 
 
 def _cached_retriever(corpus: Corpus, mode: RetrievalMode, embedder: Any, store: Any = None) -> Retriever:

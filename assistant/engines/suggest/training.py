@@ -87,7 +87,10 @@ def dataset(examples: Sequence[LooExample]) -> tuple[np.ndarray, np.ndarray, np.
     """Feature matrix, labels and group (held-out project) of every ranked candidate (library
     proposals carry a fixed, measured confidence and are not ranked by the model)."""
     kept = [
-        (c, int(y), e.project) for e in examples for c, y in zip(e.candidates, e.labels, strict=True) if c.proposal is None
+        (c, int(y), e.project)
+        for e in examples
+        for c, y in zip(e.candidates, e.labels, strict=True)
+        if c.proposal is None
     ]
     rows = [[c.features.get(f, 0.0) for f in FEATURES] for c, _, _ in kept]
     x = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))

@@ -1,5 +1,5 @@
 """The in-memory retrievers: BM25 (the store's bm25s index with an injected tokenizer) against a
-brute-force reference, the character-bigram retriever over a corpus, and fusion."""
+brute-force reference, and the character-bigram retriever over a corpus."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pytest
 
 from assistant.engines.suggest.corpus import Corpus
-from assistant.engines.suggest.retrieval import BigramBM25Retriever, fuse
+from assistant.engines.suggest.suggester import build_retriever
 from assistant.store.bm25 import BM25Retriever
 from assistant.text.bigrams import BigramTokenizer
 
@@ -62,19 +62,9 @@ def test_bm25_matches_the_formula():
 
 def test_bigram_retriever_finds_projects_and_rows_by_shared_bigrams():
     corpus = Corpus(training_projects())
-    retriever = BigramBM25Retriever(corpus)
+    retriever = build_retriever(corpus, "bigram")
     (best, _), *_ = retriever.projects("路灯维护", 3)
     assert corpus.projects[best].name == "路灯维护经费"
     rows = [corpus.rows[r].name for r, _ in retriever.indicators("培训人数", 5)]
     assert rows and all("培训" in name or "人数" in name for name in rows)
     assert BigramTokenizer().cut_for_search("Ａ") == ["a"]
-
-
-def test_weighted_fusion():
-    lists = [[(1, 9.0), (2, 5.0)], [(2, 0.9), (3, 0.8)]]
-    assert fuse(lists, 3) == [
-        (2, pytest.approx(1 / 62 + 1 / 61)),
-        (1, pytest.approx(1 / 61)),
-        (3, pytest.approx(1 / 62)),
-    ]
-    assert [i for i, _ in fuse(lists, 3, weights=(1.0, 0.0))] == [1, 2, 3]  # second list muted

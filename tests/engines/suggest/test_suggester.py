@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from assistant.engines.suggest.adapt import to_wan
 from assistant.engines.suggest.corpus import REQUIRED_GROUPS, Corpus, slot_group
 from assistant.engines.suggest.ranker import FEATURES, LinearRanker
-from assistant.engines.suggest.retrieval import BigramBM25Retriever, EmbeddingRetriever
 from assistant.engines.suggest.sources import unsourced_numbers
-from assistant.engines.suggest.suggester import Suggester, validate_draft
+from assistant.engines.suggest.suggester import Suggester, build_retriever, validate_draft
 from assistant.engines.suggest.textsim import dice
 from assistant.errors import InputError, StoreError
 from assistant.records.library import IndicatorLibrary
@@ -69,7 +68,9 @@ def test_no_vague_value_and_every_value_reviewed(corpus):
     effect = [s for s in rows if slot_group(s.level2) == "效益"]
     assert effect and all(not unsourced_numbers(s) for s in rows)
     assert not any(s.name.endswith("认可度") for s in rows)
-    alternatives = make(corpus, reviewer=reviewer).draft(ProjectDraft("社区饭堂运营经费", goal="保障用餐")).alternatives
+    alternatives = (
+        make(corpus, reviewer=reviewer).draft(ProjectDraft("社区饭堂运营经费", goal="保障用餐")).alternatives
+    )
     statement = [s for s in [*rows, *alternatives] if s.name == "用餐环境改善"]
     assert statement and all(s.value == "≥【待填：目标值】%" for s in statement)
 
@@ -178,9 +179,9 @@ def test_bad_k_and_empty_corpus(corpus):
 
 
 def test_retrievers(corpus):
-    bm25 = BigramBM25Retriever(corpus)
+    bm25 = build_retriever(corpus, "bigram")
     assert bm25.projects("路灯维护", 1)[0][0] == 5
-    dense = EmbeddingRetriever(corpus, KeywordEmbedder())
+    dense = build_retriever(corpus, "dense", KeywordEmbedder())
     assert corpus.projects[dense.projects("食堂用餐", 1)[0][0]].name.startswith("社区工作站")
     rows = bm25.indicators("亮灯率", 3)
     assert corpus.rows[rows[0][0]].name == "亮灯率"
