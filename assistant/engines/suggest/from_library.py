@@ -170,6 +170,8 @@ def _budget_value(
         and not (per in PEOPLE_UNITS and count.unit in PEOPLE_UNITS)
     ):
         return None
+    if per in PEOPLE_UNITS and count.unit in PEOPLE_UNITS:
+        per, unit = count.unit, f"{money}/{count.unit}"  # 800人次 → a cost per 人次, as the goal counts
     amount_wan = budget / count.number
     amount = amount_wan * (10_000 if money == "元" else 1)
     amount = math.floor(amount * 100) / 100  # rounded down: a unit cost never adds up to more than the budget
