@@ -12,7 +12,9 @@ Printed per system, each mean with its 95% bootstrap interval over projects:
 - by evidence kind: how many table rows rest on the goal, the budget, the corpus, the library or
   are 【待填】 placeholders, and how many of each match a true indicator;
 - ``unsourced``: numbers in suggested values (table and alternatives) no evidence entry gives (must be 0);
-- ``flagged``: table rows whose value the reviewer flags (placeholders aside) and table-check findings.
+- ``flagged``: table rows whose value the reviewer flags (placeholders aside) and table-check findings;
+- ``ceiling``: the share of true indicators that any candidate the engine gathers matches — the
+  recall a perfect ranker could reach with unlimited rows.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class ProjectScore:
     unsourced: int = 0
     flagged: int = 0
     findings: int = 0
+    ceiling: float = 0.0  # share of true indicators any candidate matches (a perfect ranker's recall)
 
 
 def _truth(project: Project) -> list[Row]:
@@ -128,6 +131,8 @@ def score_engine(suggester: Any, project: Project) -> ProjectScore:
     score.precision = hits / len(result.table) if result.table else 0.0
     score.unsourced = sum(len(unsourced_numbers(s)) for s in (*result.table, *result.alternatives))
     score.findings = sum(1 for f in result.findings if f.code != "MISSING_SLOT")
+    pool = suggester.candidates(draft)
+    score.ceiling = sum(any(matches(c.level2, c.name, t) for c in pool) for t in truth) / len(truth)
     return score
 
 
@@ -207,7 +212,8 @@ def evaluate(pages: Sequence[Project], corpus_projects: Sequence[Project]) -> st
         details.append(
             f"{name}: table rows by evidence kind (matching/all): {by_kind}; "
             f"unsourced numbers {sum(s.unsourced for s in scores)}; flagged values {sum(s.flagged for s in scores)}; "
-            f"table-check findings {sum(s.findings for s in scores)}"
+            f"table-check findings {sum(s.findings for s in scores)}; "
+            f"candidate-pool ceiling (a perfect ranker over every candidate) {mean_ci([s.ceiling for s in scores])}"
         )
     return "\n".join(lines + details)
 

@@ -90,6 +90,7 @@ class Row:
     value: str
     range: ValueRange | None
     label: str = "clear"
+    unsourced: int = 0  # numbers in the value that no evidence entry gives
 
 
 def load_projects(
@@ -197,6 +198,8 @@ def _fold_of(project: Project, folds: int) -> int:
 
 
 def _suggestion_rows(suggestions: Sequence[Any]) -> list[Row]:
+    from assistant.engines.suggest.sources import unsourced_numbers
+
     return [
         Row(
             s.level2,
@@ -204,6 +207,7 @@ def _suggestion_rows(suggestions: Sequence[Any]) -> list[Row]:
             s.value,
             s.range,
             "placeholder" if s.is_placeholder else (s.review.label if s.review is not None else "clear"),
+            len(unsourced_numbers(s)),
         )
         for s in suggestions
     ]
@@ -456,7 +460,7 @@ class Evaluator:
         import numpy as np
 
         r5, r10, cov, rows, loose = [], [], [], [], []
-        agree = total = hit = ranged = vague = placeholders = 0
+        agree = total = hit = ranged = vague = placeholders = unsourced = 0
         for i, (top5, top10, full) in tables.items():
             truth = self.corpus.true_indicators(i)
             r5.append(score_rows(top5, truth, 5)[0])
@@ -469,6 +473,7 @@ class Evaluator:
             rows.append(len(full))
             vague += sum(1 for r in full if r.label in {"vague", "malformed"})
             placeholders += sum(1 for r in full if r.label == "placeholder")
+            unsourced += sum(r.unsourced for r in full)
         n = max(len(tables), 1)
         return Result(
             name=config.name,
@@ -488,6 +493,7 @@ class Evaluator:
                 "recall5_ci": bootstrap_ci(r5),
                 "recall10_ci": bootstrap_ci(r10),
                 "placeholders": placeholders,
+                "unsourced": unsourced,
             },
         )
 
@@ -529,7 +535,7 @@ def format_table(results: Sequence[Result]) -> str:
     """A plain-text table of the results (recall with its 95% bootstrap interval over projects)."""
     header = (
         f"{'system':46s} {'R@5 [95% CI]':>20s} {'R@10 [95% CI]':>20s} {'cover':>6s} {'unit':>6s} "
-        f"{'inrng':>6s} {'vague':>6s} {'待填':>5s} {'rows':>5s} {'ms':>6s} {'R10@.4':>7s}"
+        f"{'inrng':>6s} {'vague':>6s} {'待填':>5s} {'no-src':>6s} {'rows':>5s} {'ms':>6s} {'R10@.4':>7s}"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -538,7 +544,7 @@ def format_table(results: Sequence[Result]) -> str:
         lines.append(
             f"{r.name:46s} {f'{r.recall5:.3f} [{low5:.3f},{high5:.3f}]':>20s} "
             f"{f'{r.recall10:.3f} [{low10:.3f},{high10:.3f}]':>20s} {r.coverage:6.3f} {r.unit:6.3f} "
-            f"{r.in_range:6.3f} {r.vague:6d} {r.extra.get('placeholders', 0):5d} {r.rows:5.1f} "
+            f"{r.in_range:6.3f} {r.vague:6d} {r.extra.get('placeholders', 0):5d} {r.extra.get('unsourced', 0):6d} {r.rows:5.1f} "
             f"{r.ms_per_project:6.1f} {r.extra.get('recall10_dice04', 0.0):7.3f}"
         )
     return "\n".join(lines)

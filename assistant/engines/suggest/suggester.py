@@ -632,7 +632,7 @@ class Suggester:
             if rendered is not None and _foreign_count(c, rendered[1]):
                 rendered = placeholder("≥", rendered[1].unit or "", "目标值"), None
             value, value_range = rendered if rendered is not None else (_placeholder_for(c), None)
-            evidence = tuple(_evidence(c, corpus, draft)) + _scaling_evidence(c, value, draft)
+            evidence = tuple(_evidence(c, corpus, draft, value)) + _scaling_evidence(c, value, draft)
         review = self._review(c, name, value, project)
         if review.indicator.value != value:
             value, value_range = review.indicator.value, None  # the reviewer's rewrite (or a placeholder)
@@ -824,7 +824,11 @@ def _mark_earlier_year(
             c.origin = "earlier-year"
 
 
-def _evidence(c: Candidate, corpus: Corpus, draft: ProjectDraft, limit: int = 3) -> list[Evidence]:
+def _evidence(
+    c: Candidate, corpus: Corpus, draft: ProjectDraft, value: str = "", limit: int = 3
+) -> list[Evidence]:
+    """The value's sources: the budget or year it rests on, the goal clause, and past rows — those
+    stating the suggested number first (a median of ≥95% shows a past ≥95%, not a past 明显)."""
     out: list[Evidence] = []
     if c.template is None and c.mention is None and slot_group(c.level2) == "成本" and draft.budget_wan:
         out.append(
@@ -856,8 +860,10 @@ def _evidence(c: Candidate, corpus: Corpus, draft: ProjectDraft, limit: int = 3)
                 kind="goal",
             )
         )
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", value))
+    rows = sorted(c.rows, key=lambda r: not numbers & set(re.findall(r"\d+(?:\.\d+)?", corpus.rows[r].value)))
     seen: set[int] = set()
-    for r in c.rows:
+    for r in rows:
         row = corpus.rows[r]
         if row.project in seen:
             continue
