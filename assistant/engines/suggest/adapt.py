@@ -91,7 +91,7 @@ class Mention:
     """A count, amount or rate stated in the goal text, with the object it counts.
 
     ``kind`` is ``count`` (40 人), ``money`` (600 元), ``rate`` (98%) or ``action`` (建立健康档案:
-    a share the goal implies without a number, :data:`ACTION_RATE` until the slot says otherwise). ``span`` is the clause it
+    a share the goal implies without a number: its value comes from past targets or the drafter). ``span`` is the clause it
     was read from, kept as evidence.
     """
 
@@ -339,8 +339,6 @@ _ACTION_RATES = (
     (re.compile(r"(?:建立|建成|完善|更新)(?P<obj>[\u4e00-\u9fffA-Za-z]{0,10}?台账)"), "建立率"),
     (re.compile(r"(?P<obj>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:实现)?全覆盖"), "覆盖率"),
 )
-#: The share such an action targets until the slot's own past values say otherwise.
-ACTION_RATE = 95.0
 
 
 def _action_in(clause: str) -> Mention | None:
@@ -354,7 +352,7 @@ def _action_in(clause: str) -> Mention | None:
         obj = re.sub(r"^(?:辖区|全部|所有|各类)", "", obj)
         if len(obj) < 2:
             continue
-        return Mention("action", obj, ACTION_RATE, "%", clause, obj + suffix)
+        return Mention("action", obj, 0.0, "%", clause, obj + suffix)  # no number: the goal names none
     return None
 
 
@@ -369,6 +367,8 @@ def mention_value(mention: Mention) -> str:
         >>> mention_value(Mention("money", "培训", 600, "元/人/天", "", "培训成本"))
         '≤600元/人/天'
     """
+    if mention.kind == "action":
+        return "≥【待填：目标值】%"  # the goal names the share, not its size
     comparator = "≤" if mention.kind == "money" and not _INCOME.search(mention.object) else "≥"
     if mention.unit == "%" and comparator == "≥" and mention.number >= 100:
         return "100%"  # "≥100%" cannot be exceeded and "=100%" is not how a table writes it

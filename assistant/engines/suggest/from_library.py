@@ -254,12 +254,11 @@ def _history_value(
 def _deadline_value(
     t: LibraryTemplate, draft: ProjectDraft
 ) -> tuple[str, ValueRange | None, Evidence] | None:
-    if draft.year is None:
-        return None
+    year = f"{draft.year}年" if draft.year else "本预算年度"
     return (
         deadline_for(draft.year),
         None,
-        Evidence(draft.name, "预算年度", f"{draft.year}年（预算年度于12月底结束）", "项目年度", kind="goal"),
+        Evidence(draft.name, "预算年度", f"{year}（预算年度于12月底结束）", "项目年度", kind="goal"),
     )
 
 

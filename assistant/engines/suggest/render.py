@@ -115,9 +115,10 @@ def _from_mention(
     mention = candidate.mention
     assert mention is not None
     if mention.kind == "action":
-        # 建立健康档案: a coverage share, not the slot's median (which is often a 100% of something else)
-        rate = mention.number
-        return rate_value("≥", rate), ValueRange("≥", rate, rate, "%")
+        # 建立健康档案: a coverage share the goal names without a number — the past targets of the
+        # same indicator give it, else the drafter does (no default share)
+        rate = typical_rate(candidate.name, [corpus.rows[r].parsed for r in candidate.rows])
+        return (rate_value("≥", rate), past_range) if rate is not None else None
     if mention.kind == "money" and mention_slot(mention)[1] != "成本指标":
         return mention_value(mention), ValueRange("≥", mention.number, mention.number, mention.unit)
     if mention.kind == "money":

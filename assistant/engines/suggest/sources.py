@@ -13,6 +13,9 @@ Example:
     []
     >>> unsourced_numbers(Suggestion("产出指标", "质量指标", "合格率", "≥95%", None, 0.5, (goal,)))
     ['95']
+    >>> past = Evidence("某项目", "处理及时性", "半小时内", "a.xlsx")
+    >>> unsourced_numbers(Suggestion("产出指标", "时效指标", "处理及时性", "≤0.5小时", None, 0.5, (past,)))
+    []
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ _PLACEHOLDER = re.compile(r"【[^】]*】")
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")
 
 
-_CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")
+_CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万半]+")
 
 
 def _numbers(text: str) -> list[str]:

@@ -844,11 +844,10 @@ def _evidence(
         out.append(  # past costs are scaled to this budget: it is part of the value's source
             Evidence(draft.name, "年度资金总额", f"{draft.budget_wan:g}万元", "项目预算", kind="budget")
         )
-    if slot_group(c.level2) == "时效" and draft.year:
+    if slot_group(c.level2) == "时效":
+        year = f"{draft.year}年" if draft.year else "本预算年度"
         out.append(
-            Evidence(
-                draft.name, "预算年度", f"{draft.year}年（预算年度于12月底结束）", "项目年度", kind="goal"
-            )
+            Evidence(draft.name, "预算年度", f"{year}（预算年度于12月底结束）", "项目年度", kind="goal")
         )
     if c.mention is not None:
         out.append(

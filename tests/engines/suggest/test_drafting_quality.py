@@ -71,7 +71,7 @@ def test_unquantified_action_becomes_a_named_rate():
     (action,) = [m for m in extract_mentions(GOAL) if m.kind == "action"]
     assert action.name == "健康档案建档率"
     assert mention_slot(action) == ("效益指标", "社会效益指标")
-    assert mention_value(action) == "≥95%"
+    assert mention_value(action) == "≥【待填：目标值】%"  # the goal names the share, not its size
     assert [m.kind for m in extract_mentions("建立健康档案800份")] == ["count"]  # a count wins
     assert not [m for m in extract_mentions("加强社区治理，提升服务水平") if m.kind == "action"]
 
@@ -133,7 +133,7 @@ def test_example_table_on_the_seeds(seed_table):
     table = seed_table
     assert table["健康讲座场次"] == ("数量指标", "≥12场")
     assert table["免费体检人次"] == ("数量指标", "≥800人次")
-    assert table["健康档案建档率"] == ("社会效益指标", "≥95%")
+    assert table["健康档案建档率"] == ("社会效益指标", "≥【待填：目标值】%")  # no source gives a share
     assert not any("以上老人" in name for name in table)
     assert "拉近党和群众密切联系" not in table
     assert "培训合格率" not in table  # a training neighbour's quality target is off topic here
