@@ -87,7 +87,7 @@ LIBRARY_CONFIDENCE: dict[tuple[str, str], float] = {
     ("domain", "corpus"): 0.14,
     ("domain", "library"): 0.02,
     ("domain", "placeholder"): 0.02,
-    ("generic", "goal"): 0.07,
+    ("generic", "goal"): 0.1,
     ("generic", "budget"): 0.37,
     ("generic", "corpus"): 0.11,
     ("generic", "library"): 0.02,
