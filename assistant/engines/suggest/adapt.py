@@ -65,6 +65,10 @@ COUNT_UNITS: dict[str, str | None] = {
     "班": None,
     "所次": None,
     "吨": "重量",
+    "页": None,
+    "卷": None,
+    "株": None,
+    "棵": None,
     "宗": None,
     "起": None,
 }
@@ -75,7 +79,9 @@ _UNIT = "|".join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=Tr
 _MONEY = (
     r"亿元|万元|元|万(?![\u4e00-\u9fff])"  # a bare 万 is money only when no word follows (50万居民 is not)
 )
-_COUNT_RE = re.compile(_NUMBER + r"\s*(?P<unit>" + _UNIT + r")(?![0-9a-zA-Z一-龥]*[%％])")
+_COUNT_RE = re.compile(
+    _NUMBER + r"\s*(?P<mult>万)?\s*(?P<unit>" + _UNIT + r")(?![0-9a-zA-Z一-龥]*[%％])"
+)  # 20万页, 3.2万人: a count in ten-thousands
 _MONEY_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>"
     + _MONEY
@@ -315,6 +321,8 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
             unit = match.group("unit")
             if number is None or number <= 0:
                 continue
+            if match.group("mult"):
+                number *= 10_000
             after = clause[end:]
             if re.match(r"^(?:月|工作日|小时|周|星期)", after) or re.match(r"^[年月日号]", after):
                 continue  # 3个月 / 5个工作日 are durations; 2019年 is a date

@@ -173,8 +173,12 @@ def _budget_value(
     if per in PEOPLE_UNITS and count.unit in PEOPLE_UNITS:
         per, unit = count.unit, f"{money}/{count.unit}"  # 800人次 → a cost per 人次, as the goal counts
     amount_wan = budget / count.number
-    amount = amount_wan * (10_000 if money == "元" else 1)
-    amount = math.floor(amount * 100) / 100  # rounded down: a unit cost never adds up to more than the budget
+    if money == "万元" and amount_wan < 1:
+        money, unit = "元", f"元/{unit.split('/', 1)[1]}"  # 30万元 ÷ 20万页 is 1.5元/页, not 0.00015万元
+    amount = budget * (10_000 if money == "元" else 1) / count.number
+    amount = math.floor(amount * 100 + 1e-9) / 100  # rounded down: a unit cost never adds up to more than the budget
+    if amount <= 0:
+        return None
     arithmetic = f"{format_number(budget)}万元 ÷ {format_number(count.number)}{count.unit} = {format_number(amount)}{unit}"
     value = f"≤{format_number(amount)}{unit}"
     return (
@@ -296,10 +300,12 @@ def propose(
     if found is None and t.source in ("目标", "历史", "填报", "预算"):
         found, kind = _history_value(t, name, corpus, exclude), "corpus"
     if found is None:
-        what = "完成时间" if t.unit == "日期" else ("单位成本" if "/" in t.unit else "目标值")
+        what = "完成时间" if t.unit == "日期" else ("单位成本" if "/" in t.unit and slot_group(t.level2) == "成本" else "目标值")
         value = placeholder(t.comparator, t.unit, what)
         return Proposal(t, t.level1, t.level2, name, value, None, (library_evidence,), "placeholder")
     value, value_range, evidence = found
+    if value_range is not None and value_range.unit == "户" and name.endswith("人数"):
+        name = name[: -len("人数")] + "户数"  # 500户农户 are counted in households
     return Proposal(t, t.level1, t.level2, name, value, value_range, (evidence, library_evidence), kind)
 
 
