@@ -18,7 +18,7 @@ from .corpus import REQUIRED_GROUPS, SATISFACTION_SLOT, Corpus, slot_group
 from .from_library import Proposal
 from .ranges import dominant_unit, normalise_unit
 from .retrieval import Retriever, rank_weight
-from .textsim import MERGE_THRESHOLD, coverage, dice, text_bigrams
+from .textsim import MERGE_THRESHOLD, coverage, dice, text_bigrams, topic_similarity
 
 UNIT_FAMILIES = ({"人", "人次", "名"}, {"个", "处", "家", "所"}, {"次", "场", "场次"})
 
@@ -91,9 +91,11 @@ def gather(
     best_rank: dict[int, int] = {}
     count: dict[int, int] = defaultdict(int)
     name_sim: dict[int, float] = defaultdict(float)
+    topic_sim: dict[int, float] = defaultdict(float)
     support: dict[int, list[int]] = defaultdict(list)
     total_weight = sum(rank_weight(r) for r in range(len(neighbours))) or 1.0
     similarities = [dice(draft.name, corpus.projects[p].name) for p in neighbours]
+    topics = [topic_similarity(draft.name, corpus.projects[p].name) for p in neighbours]
     total_similarity = sum(similarities) + 1e-6
     for rank, p in enumerate(neighbours):
         similarity = similarities[rank]
@@ -106,6 +108,7 @@ def gather(
             best_rank.setdefault(t, rank)
             count[t] += 1
             name_sim[t] = max(name_sim[t], similarity)
+            topic_sim[t] = max(topic_sim[t], topics[rank])
         for level2 in {corpus.templates[t].level2 for t in corpus.project_templates[p]}:
             slot_share[level2] += rank_weight(rank) / total_weight
     hit_rank: dict[int, int] = {}
@@ -139,6 +142,7 @@ def gather(
             "nb_top": 1.0 / (1 + best_rank[t]) if t in best_rank else 0.0,
             "nb_count": count.get(t, 0) / max(settings.n_projects, 1),
             "name_sim": name_sim.get(t, 0.0),
+            "topic_sim": topic_sim.get(t, 0.0),  # not ranked on: the relevance gate reads it
             "hit_best": 1.0 / (1 + hit_rank[t]) if t in hit_rank else 0.0,
             "prior": used_by / max(corpus.slot_projects[level2] - len(exclude), 1),
             "goal_cov": coverage(name, query_grams),

@@ -74,7 +74,12 @@ def fill_name(template: LibraryTemplate, facts: GoalFacts, beneficiaries: str) -
         if not facts.object:
             return None
         name = name.replace("{对象}", facts.object)
-    name = name.replace("{活动}", facts.activity)
+    activity = facts.activity
+    if "{活动}" in name and not activity and "{对象}" not in name:
+        if not name.endswith(("率", "时间")):
+            return None  # {活动}场次 without an activity would read 场次: no indicator at all
+        activity = "任务"  # {活动}完成率 → 任务完成率, the generic form
+    name = name.replace("{活动}", activity)
     name = name.replace("{服务对象}", facts.beneficiaries or beneficiaries or "服务对象")
     for long, short in _REPEATS:
         name = name.replace(long, short)
@@ -176,7 +181,9 @@ def _budget_value(
     if money == "万元" and amount_wan < 1:
         money, unit = "元", f"元/{unit.split('/', 1)[1]}"  # 30万元 ÷ 20万页 is 1.5元/页, not 0.00015万元
     amount = budget * (10_000 if money == "元" else 1) / count.number
-    amount = math.floor(amount * 100 + 1e-9) / 100  # rounded down: a unit cost never adds up to more than the budget
+    amount = (
+        math.floor(amount * 100 + 1e-9) / 100
+    )  # rounded down: a unit cost never adds up to more than the budget
     if amount <= 0:
         return None
     arithmetic = f"{format_number(budget)}万元 ÷ {format_number(count.number)}{count.unit} = {format_number(amount)}{unit}"
@@ -300,7 +307,11 @@ def propose(
     if found is None and t.source in ("目标", "历史", "填报", "预算"):
         found, kind = _history_value(t, name, corpus, exclude), "corpus"
     if found is None:
-        what = "完成时间" if t.unit == "日期" else ("单位成本" if "/" in t.unit and slot_group(t.level2) == "成本" else "目标值")
+        what = (
+            "完成时间"
+            if t.unit == "日期"
+            else ("单位成本" if "/" in t.unit and slot_group(t.level2) == "成本" else "目标值")
+        )
         value = placeholder(t.comparator, t.unit, what)
         return Proposal(t, t.level1, t.level2, name, value, None, (library_evidence,), "placeholder")
     value, value_range, evidence = found

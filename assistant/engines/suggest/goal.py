@@ -31,6 +31,11 @@ ACTIVITIES = tuple(
         reverse=True,
     )
 )
+#: Activities whose counted people are the ones served (培训 teachers, 慰问 veterans); hired or
+#: managed people (聘用护林员) are not beneficiaries.
+SERVING = frozenset(
+    "培训 轮训 技能培训 业务培训 慰问 救助 资助 补助 补贴 帮扶 体检 接种 筛查 上门服务 走访 安置 救治 发放".split()
+)
 #: Who benefits: a group noun, read with the number before it (3.2万农村人口, 200名老人).
 _GROUPS = (
     "农村人口|人口|群众|居民|村民|市民|农户|脱贫户|低收入人口|老人|老年人|高龄老人|失能老人|儿童|留守儿童|学生|幼儿|"
@@ -110,6 +115,6 @@ def read_goal(name: str, goal: str | None) -> GoalFacts:
         match = _FOR_RE.search(text)
         if match:
             activity = split_activity(match.group("what"))[0] or match.group("what")
-    if count is not None and count.unit in {"人", "人次", "名"} and not who:
-        who = obj  # 培训中小学教师800人次: the people counted are the ones served
+    if count is not None and count.unit in {"人", "人次", "名"} and not who and activity in SERVING:
+        who = obj  # 培训中小学教师800人次: the people counted are the ones served (聘用护林员 are not)
     return GoalFacts(obj, activity, count, who, how_many, unit, span, mentions)

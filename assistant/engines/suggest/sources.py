@@ -29,6 +29,7 @@ _PLACEHOLDER = re.compile(r"【[^】]*】")
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)–(\d+(?:\.\d+)?)")
 
 
+_TEN_THOUSANDS = re.compile(r"(\d+(?:\.\d+)?)\s*万")
 _CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万半]+")
 
 
@@ -41,6 +42,7 @@ def _given(text: str) -> set[float]:
     from assistant.records.values import chinese_number
 
     found = {float(n) for n in _numbers(text)}
+    found |= {float(n) * 10_000 for n in _TEN_THOUSANDS.findall(text)}  # 0.5万亩 states 5000亩
     for word in _CHINESE_NUMBER.findall(text):
         value = chinese_number(word)
         if value is not None:

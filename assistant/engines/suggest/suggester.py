@@ -50,7 +50,7 @@ from .goal import read_goal
 from .ranker import LinearRanker, load_ranker
 from .render import render
 from .retrieval import Retriever
-from .textsim import coverage, dice, text_bigrams
+from .textsim import coverage, dice, text_bigrams, topic_similarity
 
 RetrievalMode = Literal["bigram", "bm25", "dense", "hybrid"]
 #: The default: character-bigram BM25 over the corpus snapshot. It measured best for finding
@@ -412,7 +412,6 @@ class Suggester:
         """The past project most like this one by name among the retrieved ones, and its similarity."""
         corpus = self.corpus()
         from .candidates import query_text
-        from .textsim import dice
 
         hits = [
             p
@@ -421,8 +420,8 @@ class Suggester:
         ]
         if not hits:
             return "", 0.0
-        best = max(hits[:10], key=lambda p: dice(draft.name, corpus.projects[p].name))
-        return corpus.projects[best].name, dice(draft.name, corpus.projects[best].name)
+        best = max(hits[:10], key=lambda p: topic_similarity(draft.name, corpus.projects[p].name))
+        return corpus.projects[best].name, topic_similarity(draft.name, corpus.projects[best].name)
 
     def suggest_batch(
         self, drafts: Iterable[ProjectDraft], k: int | None = None
@@ -569,11 +568,13 @@ class Suggester:
                 and (c.confidence >= floor or c.proposal is not None)
                 and _relevant(c)
             ]
-            # a confident sourced value first; then by confidence, a placeholder (what to measure,
-            # no number) before a weak number from an unrelated project; anything before nothing
+            # a confident sourced value first; then a placeholder (what to measure, no number)
+            # before a weak number from an unrelated project; anything before nothing
             sourced = [c for c in eligible if c.confidence >= PLACEHOLDER_OVER]
+            # else the library's rows (about this project by construction) before weak past rows
+            fallback_order = sorted(eligible, key=lambda c: (c.proposal is None, -c.confidence))
             if not any(id(c) not in rejected and try_pick(c, False) for c in sourced) and not any(
-                id(c) not in rejected and try_pick(c) for c in eligible
+                id(c) not in rejected and try_pick(c) for c in fallback_order
             ):
                 try_pick(self._fallback(group, draft))
         for c in ranked:
@@ -674,7 +675,7 @@ class Suggester:
 #: project, and 用餐及时性 none for a water project. (Measured: LOPO R@10 unchanged, 0.421, without
 #: the old "confidence ≥ 0.1 is enough" escape; on stores with nothing close it let unrelated rows in.)
 TOPICAL_COVERAGE = 0.25
-TOPICAL_NEIGHBOUR = 0.2
+TOPICAL_NEIGHBOUR = 0.1
 
 
 def _relevant(c: Candidate) -> bool:
@@ -683,11 +684,11 @@ def _relevant(c: Candidate) -> bool:
     named like this one."""
     if c.mention is not None or c.template is None or c.origin == "earlier-year":
         return True
-    if slot_group(c.level2) == "成本" and c.features.get("name_sim", 1.0) < NEAR_PROJECT:
+    if slot_group(c.level2) == "成本" and c.features.get("topic_sim", 1.0) < NEAR_PROJECT:
         return False
     if "goal_idf" not in c.features:
         return True  # not scored against the draft (a baseline's candidates): nothing to judge by
-    if c.features.get("name_sim", 0.0) >= TOPICAL_NEIGHBOUR:
+    if c.features.get("topic_sim", 0.0) >= TOPICAL_NEIGHBOUR:
         return True  # its neighbours are projects like this one
     return c.features["goal_idf"] >= TOPICAL_COVERAGE
 
@@ -766,7 +767,7 @@ def _foreign_count(c: Candidate, value_range: ValueRange | None) -> bool:
         return False
     if value_range is None or value_range.unit in (None, "%"):
         return False
-    return c.features.get("name_sim", 0.0) < NEAR_PROJECT
+    return c.features.get("topic_sim", 0.0) < NEAR_PROJECT
 
 
 def _same_target(a: Suggestion, b: Suggestion) -> bool:

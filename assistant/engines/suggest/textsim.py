@@ -88,3 +88,27 @@ def text_bigrams(text: str) -> frozenset[str]:
     """Bigrams of a longer free text (goal), computed without the name cache."""
     norm = _PUNCT.sub("", unicodedata.normalize("NFKC", text or "").lower())
     return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
+
+
+#: Words every project name may end with; they say nothing about what the project does.
+_GENERIC_SUFFIX = re.compile(
+    r"(?:专项资金|专项经费|工作经费|补助资金|经费|资金|专项|项目|补助|补贴|工作|费用|支出)+$"
+)
+
+
+@lru_cache(maxsize=200_000)
+def topic_name(name: str) -> str:
+    """A project name without the words any name may end with (经费, 专项资金, 项目 …), so that two
+    projects are alike for what they do, not for being 专项经费.
+
+    Example:
+        >>> topic_name("森林防火专项经费"), topic_name("关爱党员专项经费"), topic_name("经费")
+        ('森林防火', '关爱党员', '经费')
+    """
+    text = normalise_name(name)
+    return _GENERIC_SUFFIX.sub("", text) or text
+
+
+def topic_similarity(a: str, b: str) -> float:
+    """Dice of the :func:`topic_name` of two project names."""
+    return dice(topic_name(a), topic_name(b))
