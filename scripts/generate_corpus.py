@@ -77,9 +77,9 @@ _PLACE_IN_NAME = re.compile(r"（[^（）]*社区[^（）]*）|[一-龥]{2,3}社
 
 def load_real_projects(store: str | None = None, songgang: Path | None = None) -> list[Project]:
     """The projects to recombine (seeds + songgang workbooks, or a store's)."""
-    from assistant.evaluation.suggest_eval import SONGGANG_DIR, load_projects
+    from assistant.evaluation.suggest_eval import load_projects
 
-    projects = load_projects(store, songgang or SONGGANG_DIR)
+    projects = load_projects(store, songgang or Path(__file__).resolve().parents[2] / "shared" / "data" / "songgang")
     return [p for p in projects if len(p.indicators) >= 3]
 
 

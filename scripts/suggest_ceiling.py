@@ -20,7 +20,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", help="measure over this store instead of the seeds + songgang workbooks")
     args = parser.parse_args()
-    evaluator = Evaluator(load_projects(args.store))
+    songgang = Path(__file__).resolve().parents[2] / "shared" / "data" / "songgang"
+    evaluator = Evaluator(load_projects(args.store, songgang))
     c = measure(evaluator)
     print(f"true indicators: {c.indicators} in {len(evaluator.indices)} projects")
     print(f"name matches an indicator of another project (micro): {c.other_projects:.3f}")

@@ -43,7 +43,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TUNED_CV = "tuned-cv"  # the embedder name meaning "the default model tuned per fold on the other folds"
 LOOSE_THRESHOLD = 0.4  # sensitivity of recall@10 to the matching rule (reported as R10@.4)
 SEEDS_DIR = ROOT / "corpus" / "raw"
-SONGGANG_DIR = ROOT.parent / "shared" / "data" / "songgang"
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,9 @@ class Row:
 def load_projects(
     store: str | None = None, songgang: Path | None = None, seeds: Path = SEEDS_DIR
 ) -> list[Project]:
-    """The evaluation corpus: a store's projects, or the seeds plus the songgang workbooks."""
+    """The evaluation corpus: a store's projects, or the seeds plus the songgang workbooks in
+    ``songgang`` (a folder the caller names — scripts/ pass ../shared/data/songgang; the package never
+    looks for it)."""
     if store:
         from assistant.store.database import Store
 
@@ -106,8 +107,7 @@ def load_projects(
     from assistant.documents import read_document
 
     paths = sorted(seeds.glob("*.txt"))
-    songgang = songgang if songgang is not None else SONGGANG_DIR
-    if songgang.is_dir():
+    if songgang is not None and songgang.is_dir():
         paths += sorted(p for p in songgang.glob("*.xlsx") if "审核口径" not in p.name)
     projects: list[Project] = []
     with warnings.catch_warnings():

@@ -256,12 +256,17 @@ def evaluate_review(*, with_model: bool = False, songgang_dir: str | Path | None
 
 
 def evaluate_suggest(
-    systems: Sequence[str] | None = DEFAULT_SUGGEST_SYSTEMS, *, store: str | None = None, folds: int = 5
+    systems: Sequence[str] | None = DEFAULT_SUGGEST_SYSTEMS,
+    *,
+    store: str | None = None,
+    songgang: str | Path | None = None,
+    folds: int = 5,
 ) -> pd.DataFrame:
     """Leave-one-project-out evaluation of the suggest engine and its baselines (one row per system).
 
     ``systems`` are names (or parts of names) of :func:`assistant.evaluation.suggest_eval.default_configs`;
-    ``None`` runs them all (slow). ``store`` evaluates over a store instead of the seeds + songgang.
+    ``None`` runs them all (slow). The corpus is ``store``'s projects, or the seeds plus the songgang
+    workbooks of the folder ``songgang`` names (e.g. ``"../shared/data/songgang"``).
     """
     import pandas as pd
 
@@ -273,7 +278,7 @@ def evaluate_suggest(
         if not configs:
             names = "、".join(c.name for c in default_configs())
             raise InputError(f"没有匹配的评估系统：{list(systems)!r}；可选：{names}")
-    evaluator = Evaluator(load_projects(store), folds=folds)
+    evaluator = Evaluator(load_projects(store, Path(songgang) if songgang else None), folds=folds)
     rows = []
     for config in configs:
         r = evaluator.run(config)

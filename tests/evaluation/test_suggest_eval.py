@@ -65,3 +65,28 @@ def test_systems_produce_bounded_metrics(evaluator, config):
         # near-duplicate projects in the fake corpus: the engine finds most true indicators
         assert result.recall10 >= 0.6
     assert config.name in format_table([result])
+
+
+def test_held_out_project_is_absent_not_masked():
+    """Leave-one-project-out drafts each project from a corpus rebuilt without it: its templates,
+    statistics and index are those of the other projects alone (a masked project would still shape
+    the template clusters, the bigram IDF and the BM25 index)."""
+    from assistant.engines.suggest.corpus import Corpus
+    from assistant.engines.suggest.ranker import LinearRanker
+    from assistant.engines.suggest.suggester import Suggester
+    from assistant.engines.suggest.training import draft_of
+    from assistant.records.library import IndicatorLibrary
+
+    projects = training_projects()
+    evaluator = Evaluator(projects, folds=2)
+    held_out = evaluator.held_out_corpus(6)
+    assert [p.name for p in held_out.projects] == [p.name for i, p in enumerate(projects) if i != 6]
+    absent = Corpus([p for i, p in enumerate(projects) if i != 6])
+    assert held_out.bigram_idf() == absent.bigram_idf() != Corpus(projects).bigram_idf()
+    make = lambda corpus: Suggester(  # noqa: E731
+        corpus=corpus, embedder=False, ranker=LinearRanker.heuristic(), library=IndicatorLibrary((), ())
+    )
+    draft = draft_of(projects[6])
+    assert [c.features for c in make(held_out).candidates(draft)] == [
+        c.features for c in make(absent).candidates(draft)
+    ]
