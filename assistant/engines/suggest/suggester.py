@@ -675,7 +675,7 @@ class Suggester:
 #: project, and 用餐及时性 none for a water project. (Measured: LOPO R@10 unchanged, 0.421, without
 #: the old "confidence ≥ 0.1 is enough" escape; on stores with nothing close it let unrelated rows in.)
 TOPICAL_COVERAGE = 0.25
-TOPICAL_NEIGHBOUR = 0.1
+TOPICAL_NEIGHBOUR = 0.2
 
 
 def _relevant(c: Candidate) -> bool:
