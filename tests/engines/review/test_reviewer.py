@@ -24,7 +24,7 @@ def project(*indicators: Indicator, **fields) -> Project:
 class FakeModel:
     """Predictable model: P(defect) from keywords; records each call (the batch sizes)."""
 
-    def __init__(self, vague: tuple[str, ...] = ("按要求",), clear: tuple[str, ...] = ("惠民利民",)):
+    def __init__(self, vague: tuple[str, ...] = ("整理完成",), clear: tuple[str, ...] = ("惠民利民",)):
         self.vague, self.clear = vague, clear
         self.calls: list[int] = []
 
@@ -81,7 +81,7 @@ def test_review_project_keeps_document_order_and_adds_findings() -> None:
 def test_review_projects_matches_review_project_and_batches_model_calls() -> None:
     projects = [
         project(
-            ind("质量指标", f"指标{i}", "按要求完成"),
+            ind("质量指标", f"指标{i}", "全部完成"),
             ind("社会效益指标", "效益", "惠民利民"),
             name=f"项目{i}",
         )
@@ -100,19 +100,19 @@ def test_review_projects_matches_review_project_and_batches_model_calls() -> Non
 
 def test_model_catches_and_vetoes_only_where_rules_are_unsure() -> None:
     rows = [
-        ind("质量指标", "档案归档", "按要求完成"),  # rules: binary (clear, warn) → model catches
+        ind("质量指标", "档案归档", "整理完成"),  # rules: binary (clear, warn) → model catches
         ind("质量指标", "借阅服务", "惠民利民"),  # rules: NO_MEASURE (weak) → model vetoes
         ind("质量指标", "合格率", "≥95%"),  # rules confident: model not consulted
         ind("社会效益指标", "效果", "明显"),  # strong lexicon hit: never vetoed
     ]
-    model = FakeModel(vague=("按要求", "≥95%"), clear=("惠民利民", "明显"))
+    model = FakeModel(vague=("整理完成", "≥95%"), clear=("惠民利民", "明显"))
     with_model = Reviewer(model=model)
     rules_only = Reviewer(model=None)
     got = [with_model.review_indicator(i) for i in rows]
     base = [rules_only.review_indicator(i) for i in rows]
     assert [r.label for r in base] == ["clear", "vague", "clear", "vague"]
     assert [r.label for r in got] == ["vague", "clear", "clear", "vague"]
-    assert [(x.code, x.start, x.end) for x in got[0].reasons] == [("LEARNED_VAGUE", 0, 5)]
+    assert [(x.code, x.start, x.end) for x in got[0].reasons] == [("LEARNED_VAGUE", 0, 4)]
     assert got[1].reasons == ()
     assert sum(model.calls) == 2
 
@@ -292,7 +292,7 @@ def test_suppression_is_not_overridden_by_the_model() -> None:
     )
     assert Reviewer(config, model=model).review_indicator(row).label == "clear"
     # LEARNED_VAGUE itself can be suppressed by code
-    binary = ind("质量指标", "档案归档", "按要求完成")
+    binary = ind("质量指标", "档案归档", "整理完成")
     assert Reviewer(model=FakeModel()).review_indicator(binary).reasons[0].code == "LEARNED_VAGUE"
     learned = ReviewConfig.from_mapping(
         {
