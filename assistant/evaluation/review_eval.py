@@ -14,6 +14,8 @@ Gold data:
 - ``tests/data/review_blind2.jsonl`` — 116 hand-written cases of issue #11's failure kinds (implied
   units, unit words, service times, deferrals, restatements …), committed before the rules changed
   for them; scored before and after (a dev set since).
+- ``tests/data/review_blind3.jsonl`` — 56 more such cases in other wording, written after that
+  change and committed before it was scored on them (held out: no rule was changed after).
 
 Metrics (``na`` gold rows are excluded everywhere):
 
@@ -689,6 +691,7 @@ LABELS_PATH = ROOT / "tests" / "data" / "review_labels.jsonl"
 SYNTHETIC_PATH = ROOT / "tests" / "data" / "review_synthetic.jsonl"
 BLIND_PATH = ROOT / "tests" / "data" / "review_blind.jsonl"
 BLIND2_PATH = ROOT / "tests" / "data" / "review_blind2.jsonl"
+BLIND3_PATH = ROOT / "tests" / "data" / "review_blind3.jsonl"
 RULE_SHEET_NAME = "审核口径模板.xlsx"
 
 
@@ -743,6 +746,7 @@ def evaluate_review(
     synthetic_path: str | Path | None = SYNTHETIC_PATH,
     blind_path: str | Path | None = BLIND_PATH,
     blind2_path: str | Path | None = BLIND2_PATH,
+    blind3_path: str | Path | None = BLIND3_PATH,
     songgang_dir: str | Path | None = None,
     with_model: bool = True,
     ablation: bool = False,
@@ -792,7 +796,7 @@ def evaluate_review(
     if unlabelled:
         notes.append(f"{len(unlabelled)} 条读入的指标没有标注，未计入")
     items = list(joined.items)
-    for path in (synthetic_path, blind_path, blind2_path):
+    for path in (synthetic_path, blind_path, blind2_path, blind3_path):
         if path is not None and Path(path).is_file():
             items += synthetic_items(load_labels(path))
 

@@ -456,7 +456,7 @@ def test_evaluate_review_on_seeds_without_songgang(tmp_path: Path) -> None:
     report = evaluation.report(verbose=True)
     assert "rules only" in report and "规则表基线跳过" in report
     kinds = {i.gold.kind for i in evaluation.items}
-    assert kinds == {"seed", "synthetic", "blind", "blind2"}
+    assert kinds == {"seed", "synthetic", "blind", "blind2", "blind3"}
     assert "95% 自助法" in report and "blind2" in report
     rules = evaluation.results[0]
     assert rules.name == "rules only"
