@@ -262,7 +262,9 @@ class Reviewer:
                     hits = self._suppress(hits, indicator, project)
             label, score, verdict = decide(hits, analysis.core, p)
             reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
-            needs_rewrite = label in ("vague", "malformed") or any(h.code == "UNDATED" for h in hits)
+            needs_rewrite = label in ("vague", "malformed") or any(
+                h.code in ("UNDATED", "IMPLIED_UNIT") for h in hits
+            )
             current = analysis if not needs_rewrite or tuple(hits) == analysis.hits else None
             if needs_rewrite and current is None:
                 current = dataclasses.replace(analysis, hits=tuple(hits))

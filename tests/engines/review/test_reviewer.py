@@ -316,3 +316,41 @@ def test_rewrite_reads_the_target_of_a_past_doubled_value() -> None:
     assert (
         reviewer.review_indicator(ind("服务对象满意度指标", "参与群众满意度", "基本满意")).rewrite == "≥95%"
     )
+
+
+@pytest.mark.parametrize(
+    ("level2", "name", "value", "expected"),
+    [
+        (
+            "社会效益指标",
+            "老年人生活质量",
+            "得到提高",
+            "生活质量满意度由【待填：基期值】%提高到【待填：目标值】%",
+        ),
+        ("社会效益指标", "降低地面坍塌隐患事故率", "有效降低", "≤【待填：目标值】%"),
+        (
+            "社会效益指标",
+            "矛盾纠纷化解",
+            "得到化解",
+            "矛盾纠纷化解率由【待填：基期值】%提高到【待填：目标值】%",
+        ),
+        (
+            "生态效益指标",
+            "空气质量",
+            "持续向好",
+            "空气质量优良天数比例由【待填：基期值】%提高到【待填：目标值】%",
+        ),
+        ("数量指标", "培训场次", "及时开展", "≥【待填：目标值】场"),
+        ("数量指标", "社区党务工作者人数", "28", "28人"),
+        ("成本指标", "村干部学历提升", "5000-10000/人", "5000-10000元/人"),
+        ("社会效益指标", "社区治理水平", "社区治理水平", "【待填：量化口径】≥【待填：目标值】【待填：单位】"),
+    ],
+)
+def test_rewrites_keep_the_indicators_own_measure(level2: str, name: str, value: str, expected: str) -> None:
+    level1 = "产出指标" if level2 in ("数量指标", "成本指标") else "效益指标"
+    assert Reviewer().review_indicator(make_indicator(level1, level2, name, value)).rewrite == expected
+
+
+def test_a_count_row_never_gets_a_deadline() -> None:
+    review = Reviewer().review_indicator(make_indicator("产出指标", "数量指标", "项目完成数量", "年内完成"))
+    assert review.label == "clear" and "月底前" not in (review.rewrite or "")
