@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,36 +47,64 @@ def read_workbook(path: str | Path) -> list[Project]:
     """
     path = Path(path)
     book = _open(path)
+    try:
+        return _read_sheets(path, [(sheet.title, partial(sheet_grid, sheet)) for sheet in book.worksheets])
+    finally:
+        book.close()
+
+
+def read_xls(path: str | Path) -> list[Project]:
+    """Read every project of a legacy ``.xls`` workbook (Excel 97–2003, what many platforms export).
+
+    Read with python-calamine; merged ranges are filled as for ``.xlsx``. Cell number formats are not
+    available, so a percentage stored as 0.95 reads as 0.95 (a value typed as “95%” text is kept).
+
+    Raises:
+        IngestError: the file is not a readable ``.xls`` workbook, or no sheet has an indicator table.
+    """
+    path = Path(path)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise IngestError(path.name, "读取 .xls 需要 python-calamine：pip install python-calamine") from None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:
+        raise IngestError(
+            path.name,
+            f"无法作为 .xls 工作簿打开：{describe_error(error)}（文件可能已损坏、加密，或不是 Excel 97-2003 格式）",
+        ) from None
+    return _read_sheets(path, [(name, partial(_calamine_grid, book, name)) for name in book.sheet_names])
+
+
+def _read_sheets(path: Path, sheets: list[tuple[str, Callable[[], Grid]]]) -> list[Project]:
+    """The projects of a workbook's sheets (``(title, grid loader)`` in order), problems reported."""
     projects: list[Project] = []
     skipped: list[tuple[str, str]] = []
     empty_tables: list[str] = []
     yuan_budgets = 0
-    default_named = sum(bool(_DEFAULT_SHEET.match(sheet.title.strip())) for sheet in book.worksheets)
-    try:
-        for sheet in book.worksheets:
-            title = sheet.title
-            try:
-                grid = sheet_grid(sheet)
-            except Exception as error:  # a broken sheet must not sink the other sheets
-                skipped.append((title, f"无法读取（{describe_error(error)}）"))
-                continue
-            if not any(any(row) for row in grid.rows):
-                skipped.append((title, "空工作表"))
-                continue
-            fallback = path.stem if _DEFAULT_SHEET.match(title.strip()) and default_named == 1 else title
-            result = grid_to_projects(grid, source=path.name, fallback_name=fallback)
-            if not result.found_header:
-                skipped.append((title, _NO_TABLE))
-                continue
-            if not result.projects:
-                skipped.append((title, "指标表头下没有指标行，也没有项目名称"))
-                continue
-            projects.extend(result.projects)
-            yuan_budgets += result.yuan_budgets
-            if result.empty_tables:
-                empty_tables.append(title)
-    finally:
-        book.close()
+    default_named = sum(bool(_DEFAULT_SHEET.match(title.strip())) for title, _ in sheets)
+    for title, load in sheets:
+        try:
+            grid = load()
+        except Exception as error:  # a broken sheet must not sink the other sheets
+            skipped.append((title, f"无法读取（{describe_error(error)}）"))
+            continue
+        if not any(any(row) for row in grid.rows):
+            skipped.append((title, "空工作表"))
+            continue
+        fallback = path.stem if _DEFAULT_SHEET.match(title.strip()) and default_named == 1 else title
+        result = grid_to_projects(grid, source=path.name, fallback_name=fallback)
+        if not result.found_header:
+            skipped.append((title, _NO_TABLE))
+            continue
+        if not result.projects:
+            skipped.append((title, "指标表头下没有指标行，也没有项目名称"))
+            continue
+        projects.extend(result.projects)
+        yuan_budgets += result.yuan_budgets
+        if result.empty_tables:
+            empty_tables.append(title)
     if not projects:
         reasons = "；".join(f"工作表“{title}”：{reason}" for title, reason in skipped) or "工作簿没有工作表"
         only = skipped[0][0] if len(skipped) == 1 else None
@@ -82,10 +113,34 @@ def read_workbook(path: str | Path) -> list[Project]:
     return projects
 
 
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A bare cell value for :func:`cell_text` (calamine gives values, not formatted cells)."""
+
+    value: Any
+    number_format: str = ""
+
+
+def _calamine_grid(book: Any, name: str) -> Grid:
+    """One sheet of a calamine workbook as a :class:`Grid` (same shape as :func:`sheet_grid`)."""
+    sheet = book.get_sheet_by_name(name)
+    rows = [[cell_text(_Value(v if v != "" else None)) for v in row] for row in sheet.to_python()]
+    return _grid(
+        name,
+        rows,
+        [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []],
+    )
+
+
 def sheet_grid(sheet: Any) -> Grid:
     """The cells of a read-only worksheet as a :class:`Grid` (merged ranges filled, rows 1-based in refs)."""
     sheet.reset_dimensions()  # some writers store a wrong <dimension>; read every row that exists
     rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+    return _grid(sheet.title, rows, merged_ranges(sheet))
+
+
+def _grid(title: str, rows: list[list[str]], merged: list[tuple[int, int, int, int]]) -> Grid:
+    """Trim empty trailing cells and rows, fill merged ranges, and name each row by sheet and cells."""
     for row in rows:
         while row and not row[-1]:
             row.pop()
@@ -94,8 +149,7 @@ def sheet_grid(sheet: Any) -> Grid:
     width = max((len(row) for row in rows), default=0)
     for row in rows:
         row.extend([""] * (width - len(row)))
-    _fill_merged(rows, merged_ranges(sheet), width)
-    title = sheet.title
+    _fill_merged(rows, merged, width)
     last = column_letter(max(width - 1, 0))
     return Grid(
         rows=tuple(tuple(row) for row in rows),

@@ -18,6 +18,7 @@ import argparse
 import re
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,7 @@ class _StoreEvidence:
 def _read_all(paths: Sequence[str]) -> tuple[list[Project], int]:
     """Every project of every file, in order; unreadable files get an error line each."""
     from ...documents import read_document
-    from ...errors import IngestError
+    from ...errors import IngestError, IngestWarning
     from ...ingest import collect_files
 
     projects: list[Project] = []
@@ -108,7 +109,12 @@ def _read_all(paths: Sequence[str]) -> tuple[list[Project], int]:
             failed += 1
             continue
         try:
-            found = read_document(item)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", IngestWarning)
+                found = read_document(item)
+            for record in caught:  # a caveat (encoding guessed, sheet skipped) is said, not swallowed
+                if isinstance(record.message, IngestWarning):
+                    print_warning(str(record.message))
         except IngestError as exc:
             print_error(exc)
             failed += 1
