@@ -177,12 +177,12 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                         uploads = gr.File(
                             label="上传绩效目标表（可多选）",
                             file_count="multiple",
-                            file_types=UPLOAD_TYPES,
+                            file_types=None,  # any file: a wrong type gets our Chinese reason, not gradio's English toast
                             type="filepath",
                             elem_id="review-files",
                         )
                         gr.HTML(
-                            f"<p class='muted'>支持 xlsx、docx、pdf、html、csv、txt；单个文件不超过 {MAX_UPLOAD_MB} MB，"
+                            f"<p class='muted'>支持 {'、'.join(t.lstrip('.') for t in UPLOAD_TYPES)}（CSV 可为 UTF-8、GBK 或 UTF-16）；单个文件不超过 {MAX_UPLOAD_MB} MB，"
                             f"一次最多 {MAX_FILES} 个。</p>"
                         )
                         pasted = gr.Textbox(
@@ -309,7 +309,7 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                 corpus_files = gr.File(
                     label=f"选择文件（可多选；单个不超过 {MAX_UPLOAD_MB} MB）",
                     file_count="multiple",
-                    file_types=UPLOAD_TYPES,
+                    file_types=None,  # any file: a wrong type gets our Chinese reason, not gradio's English toast
                     type="filepath",
                     elem_id="corpus-files",
                 )

@@ -194,6 +194,29 @@ def test_unreadable_file_is_reported_and_the_others_reviewed(store_dir, seeds_di
     assert "坏文件.xlsx" in view.status and not view.all_rows.empty
 
 
+def test_gbk_csv_and_xls_are_reviewed_and_a_wrong_type_is_said_in_chinese(store_dir, tmp_path):
+    table = "三级指标,指标值\r\n培训人次,≥400人次\r\n群众满意度,基本满意\r\n"
+    gbk = tmp_path / "表.csv"
+    gbk.write_bytes(table.encode("gbk"))
+    view = app.review_documents([str(gbk)], "", store_dir=store_dir)
+    assert view.all_rows["三级指标"].tolist() == ["培训人次", "群众满意度"]
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表")
+    for r, row in enumerate(table.strip().split("\r\n")):
+        for c, cell in enumerate(row.split(",")):
+            sheet.write(r, c, cell)
+    book.save(str(tmp_path / "表.xls"))
+    assert app.review_documents([str(tmp_path / "表.xls")], "", store_dir=store_dir).all_rows[
+        "指标值"
+    ].tolist() == ["≥400人次", "基本满意"]
+    other = tmp_path / "图片.png"
+    other.write_bytes(b"\x89PNG")
+    status = app.review_documents([str(other)], "", store_dir=store_dir).status
+    assert "不支持的文件类型" in status and "Invalid" not in status
+
+
 def test_upload_too_large_gives_a_clear_message(store_dir, tmp_path):
     big = tmp_path / "大文件.xlsx"
     with big.open("wb") as handle:
