@@ -72,7 +72,7 @@ def test_json_lines_follow_the_contract(capsys, small_csv: Path, tmp_path: Path)
     assert [d["rewrite"] for d in lines if d.get("value") == "≥9090%及以上"] == ["≥90%"]
     project = lines[6]
     assert list(project) == ["type", "source", "project", "findings"] and project["project"] == "社区饭堂"
-    assert all(set(f) == {"code", "message"} for f in project["findings"])
+    assert all(set(f) in ({"code", "message"}, {"code", "message", "evidence"}) for f in project["findings"])
     assert err.count("\n") == 1 and err.startswith("审阅 8 条指标（2 个项目）：缺陷 5 条")
 
 

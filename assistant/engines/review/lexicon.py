@@ -57,7 +57,18 @@ DEFECT_CODES = frozenset(
 )
 WARNING_CODES = frozenset({"BINARY", "UNDATED", "MULTI", "GRADED", "NAME_VAGUE", "IMPLIED_UNIT"})
 TABLE_CODES = frozenset(
-    {"MISSING_SLOT", "NO_INDICATORS", "COST_OVER_BUDGET", "DUPLICATE", "NO_GOAL", "UNRELATED"}
+    {
+        "MISSING_SLOT",
+        "NO_INDICATORS",
+        "COST_OVER_BUDGET",
+        "DUPLICATE",
+        "NO_GOAL",
+        "UNRELATED",
+        "GOAL_MISMATCH",
+        "COPIED_FROM_LAST_YEAR",
+        "TARGET_LOWERED",
+        "INDICATOR_DROPPED",
+    }
 )
 CUSTOM_TERM_CODES = frozenset({"DEGREE", "DIRECTION", "RESTATEMENT", "VAGUE_TIME", "DEFERRED"})
 
