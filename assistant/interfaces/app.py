@@ -232,7 +232,7 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                         )
                         with gr.Row():
                             verdict_filter = gr.Dropdown(
-                                [ALL, NEEDS_WORK, *frames.VERDICT_NAMES.values()],
+                                [ALL, NEEDS_WORK, *frames.VERDICT_NAMES.values(), frames.NOT_APPLICABLE],
                                 value=ALL,
                                 label="结论",
                                 elem_id="filter-verdict",
@@ -245,6 +245,7 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                             )
                         review_rows = gr.Dataframe(
                             headers=frames.REVIEW_DISPLAY_COLUMNS,
+                            datatype=frames.REVIEW_DISPLAY_TYPES,  # 指标值 with its flagged spans marked
                             column_widths=["11%", "8%", "14%", "11%", "6%", "10%", "19%", "14%", "7%"],
                             interactive=False,
                             wrap=True,

@@ -461,7 +461,7 @@ def review_documents(
     return ReviewView(
         status,
         frames.style_counts(projects),
-        frames.style_verdicts(rows[frames.REVIEW_DISPLAY_COLUMNS]),
+        frames.style_verdicts(frames.display_rows(rows)),
         codes,
         frames.project_defect_counts(reviews),
         reports,
@@ -481,7 +481,7 @@ def filter_review_rows(
         return pd.DataFrame(columns=frames.REVIEW_DISPLAY_COLUMNS)
     chosen = rows
     if verdict == NEEDS_WORK:
-        chosen = chosen[chosen["结论"] != frames.VERDICT_NAMES["ok"]]
+        chosen = chosen[~chosen["结论"].isin([frames.VERDICT_NAMES["ok"], frames.NOT_APPLICABLE])]
     elif verdict and verdict != ALL:
         chosen = chosen[chosen["结论"] == verdict]
     if problem and problem != ALL:
@@ -490,7 +490,7 @@ def filter_review_rows(
         ]
     if project and project != ALL:
         chosen = chosen[chosen["项目"] == project]
-    return frames.style_verdicts(chosen[frames.REVIEW_DISPLAY_COLUMNS].reset_index(drop=True))
+    return frames.style_verdicts(frames.display_rows(chosen))
 
 
 # ---------------------------------------------------------------------------------- 指标库 (library)

@@ -317,7 +317,9 @@ def test_songgang_records_are_complete(songgang_projects: dict[str, list]) -> No
     assert all("!A1:E" in p.location for p in projects)
     indicators = [i for p in projects for i in p.indicators]
     assert {i.level1 for i in indicators} == {"产出指标", "效益指标", "满意度指标"}
-    assert {i.level2 for i in indicators} <= set(LEVEL2_PARENT) and {i.level1 for i in indicators} <= set(LEVEL1)
+    assert {i.level2 for i in indicators} <= set(LEVEL2_PARENT) and {i.level1 for i in indicators} <= set(
+        LEVEL1
+    )
     assert "其他满意度指标" in {i.level2 for i in indicators}  # kept as printed
     assert sum(i.value == "不适用" for i in indicators) == 739  # 目标值 cells reading 不适用
     budgets = [p.budget_wan for p in projects if p.budget_wan is not None]

@@ -339,3 +339,44 @@ def test_build_app_returns_blocks_with_the_four_tabs(store_dir):
     assert blocks.is_running is False and blocks.local_url is None
     names = {d.api_name for d in blocks.fns.values()}
     assert {"draft", "review", "search", "distribution", "ingest", "export_xlsx", "export_docx"} <= names
+
+
+def test_review_view_marks_spans_shows_not_applicable_and_charts_every_project(store_dir):
+    pasted = (
+        "项目名称\t主管部门\t二级指标\t三级指标\t指标值\n"
+        + "".join(
+            f"社区工作站管理经费（第{i}社区工作站）\t街道\t社会效益指标\t服务效果\t明显提升\n"
+            for i in range(20)
+        )
+        + "社区工作站管理经费（第0社区工作站）\t街道\t经济效益指标\t不适用\t不适用\n"
+    )
+    view = app.review_documents(None, pasted, store_dir=store_dir)
+    rows = view.all_rows
+    na = rows[rows["三级指标"] == "不适用"].iloc[0]
+    assert na["结论"] == frames.NOT_APPLICABLE and pd.isna(na["得分"])
+    shown = view.rows.data if hasattr(view.rows, "data") else view.rows
+    marked = f'<mark title="{frames.code_name("DEGREE")}">明显</mark><mark title="{frames.code_name("DIRECTION")}">提升</mark>'
+    assert shown["指标值"].iloc[0] == marked
+    assert shown["结论"].tolist().count(frames.NOT_APPLICABLE) == 1
+    # 20 projects whose names agree in their first 12 characters: 20 bars, full names
+    chart = view.by_project
+    assert chart["项目"].nunique() == 12 and all("社区工作站）" in label for label in chart["项目"])
+    only_flagged = app.filter_review_rows(rows, app.NEEDS_WORK).data
+    assert frames.NOT_APPLICABLE not in set(only_flagged["结论"])
+    assert len(app.filter_review_rows(rows, frames.NOT_APPLICABLE).data) == 1
+
+
+def test_project_labels_tell_same_name_projects_apart():
+    from assistant.records.schema import Project, ProjectReview
+
+    same = [
+        ProjectReview(Project("政府购买服务（专业技术服务类）", (), department=d), ()) for d in ("甲", "乙")
+    ]
+    twins = [ProjectReview(Project("培训", (), source="a.xlsx", location=f"表{i}"), ()) for i in (1, 2)]
+    labels = frames.project_labels([*same, *twins])
+    assert labels == [
+        "政府购买服务（专业技术服务类）（甲）",
+        "政府购买服务（专业技术服务类）（乙）",
+        "培训（a.xlsx 表1）",
+        "培训（a.xlsx 表2）",
+    ]
