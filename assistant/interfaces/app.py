@@ -28,6 +28,7 @@ from .handlers import (
     DraftView,
     ReviewView,
     check_uploads,
+    dismiss_flag,
     draft_table,
     export_draft,
     filter_review_rows,
@@ -36,6 +37,7 @@ from .handlers import (
     make_draft,
     rereview_table,
     review_documents,
+    review_row_target,
     row_details,
     search_library,
     store_status,
@@ -253,7 +255,23 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                             label="逐条指标",
                             elem_id="review-rows",
                         )
+                        with gr.Accordion("撤销误报（审核人决定）", open=False, elem_id="dismiss-panel"):
+                            dismiss_row = gr.HTML(
+                                "<p class='muted'>在上表点选一行，选择要撤销的问题并写明理由；"
+                                "决定写入审核配置（review.toml 的 [[suppress]]），下次审核生效。</p>",
+                                elem_id="dismiss-row",
+                            )
+                            with gr.Row():
+                                dismiss_code = gr.Dropdown([], label="要撤销的问题", elem_id="dismiss-code")
+                                dismiss_reason = gr.Textbox(
+                                    label="理由（必填）",
+                                    placeholder="如：2023年口径，社会效益允许定性表述",
+                                    elem_id="dismiss-reason",
+                                )
+                            dismiss_button = gr.Button("撤销该提示并写入审核配置", elem_id="dismiss-run")
+                            dismiss_status = gr.HTML(elem_id="dismiss-status")
                 review_state = gr.State(None)
+                dismiss_target = gr.State(None)
 
             # ------------------------------------------------------------------ 指标库
             with gr.Tab("指标库", id="library"):
@@ -434,6 +452,20 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                 concurrency_limit=None,
             )
 
+        def pick_review_row(evt: gr.SelectData) -> tuple[Any, ...]:
+            target, line, problems = review_row_target(evt.row_value)
+            return target, line, gr.Dropdown(choices=problems, value=problems[0] if problems else None)
+
+        review_rows.select(
+            pick_review_row, None, [dismiss_target, dismiss_row, dismiss_code], api_visibility="private"
+        )
+        dismiss_button.click(
+            bind(_dismiss, store),
+            [dismiss_target, dismiss_code, dismiss_reason],
+            dismiss_status,
+            api_name="dismiss",
+        )
+
         def load_filters() -> tuple[Any, ...]:
             slots, departments, years = library_filters(store)
             return gr.Dropdown(choices=slots), gr.Dropdown(choices=departments), gr.Dropdown(choices=years)
@@ -488,6 +520,10 @@ def _search(store: str | None, *args: Any) -> tuple[str, Any]:
     return search_library(*args, store_dir=store)
 
 
+def _dismiss(store: str | None, *args: Any) -> str:
+    return dismiss_flag(*args, store_dir=store)
+
+
 def launch_options() -> dict[str, Any]:
     """Keyword arguments for ``Blocks.launch``: theme, CSS, upload cap, no SSR, no analytics."""
     import gradio as gr
@@ -535,6 +571,7 @@ __all__ = [
     "check_uploads",
     "draft_table",
     "export_draft",
+    "dismiss_flag",
     "filter_review_rows",
     "ingest_documents",
     "launch_app",
@@ -543,6 +580,7 @@ __all__ = [
     "make_draft",
     "rereview_table",
     "review_documents",
+    "review_row_target",
     "row_details",
     "search_library",
     "store_status",

@@ -80,6 +80,16 @@ def code_name(code: str) -> str:
     return CODE_NAMES.get(code, code)
 
 
+def code_of(name: str) -> str:
+    """The reason code behind a Chinese name shown in the app (the name itself when unknown).
+
+    Example:
+        >>> code_of(code_name("DEGREE"))
+        'DEGREE'
+    """
+    return next((code for code, shown in CODE_NAMES.items() if shown == name), name)
+
+
 def _number(value: float | None) -> str:
     if value is None:
         return ""

@@ -493,6 +493,64 @@ def filter_review_rows(
     return frames.style_verdicts(frames.display_rows(chosen))
 
 
+class DismissTarget(NamedTuple):
+    """The review row a reviewer picked to dismiss one of its flags."""
+
+    project: str
+    indicator: str
+    problems: list[str]
+
+
+def review_row_target(row: Sequence[object] | None) -> tuple[DismissTarget | None, str, list[str]]:
+    """A row picked in the 逐条指标 table (its cells, display order): the target, a line saying
+    which row it is, and its problems (the choices for the flag to dismiss)."""
+    cells = list(row or [])
+    columns = frames.REVIEW_DISPLAY_COLUMNS
+    if len(cells) < len(columns):
+        return None, message_html("请在“逐条指标”表中点选一行", "info"), []
+    cell = dict(zip(columns, cells, strict=False))
+    problems = [p for p in str(cell["问题"] or "").split(frames.PROBLEM_SEPARATOR) if p]
+    target = DismissTarget(str(cell["项目"]), str(cell["三级指标"]), problems)
+    if not problems:
+        return target, message_html(f"“{target.indicator}”没有需要撤销的提示", "info"), []
+    return (
+        target,
+        message_html(
+            f"已选：项目“{target.project}”·指标“{target.indicator}”；问题：{'、'.join(problems)}", "info"
+        ),
+        problems,
+    )
+
+
+def dismiss_flag(
+    target: DismissTarget | None,
+    problem: object,
+    justification: object,
+    store_dir: str | Path | None = None,
+) -> str:
+    """Save the reviewer's dismissal of one flag (with the reason) as a [[suppress]] entry in the
+    review config; the next 开始审核 run no longer reports it."""
+    if target is None:
+        return message_html("请先在“逐条指标”表中点选一行", "info")
+    name = _text(problem)
+    if not name or name not in target.problems:
+        return message_html("请选择要撤销的问题", "info")
+    reason = _text(justification)
+    if not reason:
+        return message_html("请填写撤销理由：每条豁免都必须写明理由，会一并写入审核配置")
+    try:
+        path = workbench_for(store_dir).dismiss(
+            target.project, target.indicator, frames.code_of(name), reason
+        )
+    except AssistantError as error:
+        return message_html(error)
+    return message_html(
+        f"已写入审核配置 {path}：项目“{target.project}”指标“{target.indicator}”的“{name}”不再报告"
+        f"（理由：{reason}）。重新点“开始审核”即生效；命令行用 --config {path}",
+        "ok",
+    )
+
+
 # ---------------------------------------------------------------------------------- 指标库 (library)
 def library_filters(store_dir: str | Path | None = None) -> tuple[list[str], list[str], list[str]]:
     """Choices for the 二级指标, 部门 and 年度 filters (each starting with 全部)."""

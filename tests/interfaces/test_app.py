@@ -380,3 +380,31 @@ def test_project_labels_tell_same_name_projects_apart():
         "培训（a.xlsx 表1）",
         "培训（a.xlsx 表2）",
     ]
+
+
+def test_a_reviewer_dismisses_a_flag_with_a_reason_and_the_next_review_applies_it(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / SEED], store, progress=False)
+    install_workbench(Workbench(store, embedder=False), folder)
+    pasted = "项目名称\t三级指标\t指标值\n社区饭堂\t对用餐环境的改善\t明显\n社区饭堂\t服务人数\t≥100人\n"
+    first = app.review_documents(None, pasted, store_dir=str(folder))
+    shown = first.rows.data if hasattr(first.rows, "data") else first.rows
+    target, line, problems = app.review_row_target(shown.iloc[0].tolist())
+    assert target.indicator == "对用餐环境的改善" and frames.code_name("DEGREE") in problems
+    assert "对用餐环境的改善" in line
+    refused = app.dismiss_flag(target, frames.code_name("DEGREE"), "  ", store_dir=str(folder))
+    assert "理由" in refused and not (folder / "review.toml").exists()
+    done = app.dismiss_flag(
+        target, frames.code_name("DEGREE"), "2023年口径：允许定性表述", store_dir=str(folder)
+    )
+    assert "review.toml" in done and "status ok" in done
+    text = (folder / "review.toml").read_text(encoding="utf-8")
+    assert "[[suppress]]" in text and 'code = "DEGREE"' in text and "2023年口径" in text
+    again = app.review_documents(None, pasted, store_dir=str(folder)).all_rows
+    assert frames.code_name("DEGREE") not in again["问题"].iloc[0]
+    # the CLI applies the same file
+    from assistant.engines.review import ReviewConfig
+
+    assert ReviewConfig.load(folder / "review.toml").suppression_for("社区饭堂", "对用餐环境的改善", "DEGREE")
+    assert app.dismiss_flag(None, "", "", store_dir=str(folder)).startswith("<div class='status info'>")
