@@ -604,7 +604,14 @@ def search_library(
     status = f"{head}历史指标 {len(entries)} 条{note}" + (
         "" if len(entries) < limit else f"（只显示前 {limit} 条）"
     )
-    if not entries:
+    if not entries and text and wanted != "keyword" and library.semantic_available:
+        from ..engines.library import SEMANTIC_MIN
+
+        status = (
+            f"没有与“{text}”相近的历史指标：语料中没有关键词命中，语义相似度也都低于 {SEMANTIC_MIN:g}；"
+            "语料库可能还没有这类项目，可在“语料”页导入"
+        )
+    elif not entries:
         status = f"没有找到{head}历史指标{note}；换个说法或放宽筛选条件试试"
     return message_html(status, "info" if entries else "error"), frames.library_frame(entries)
 

@@ -271,6 +271,34 @@ def test_library_search_filters_and_distribution(store_dir):
     assert none.empty and "没有找到" in none_status
 
 
+class CharEmbedder:
+    """A predictable fake: a bag of characters (cosine = shared characters, length-normalised)."""
+
+    name = "fake-chars"
+    dimension = 4096
+
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for ch in set(text):
+                out[i, ord(ch) % self.dimension] = 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+def test_library_says_when_nothing_is_close(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / SEED], store, progress=False)
+    install_workbench(Workbench(store, embedder=CharEmbedder()), folder)
+    status, table = app.search_library("供水", "语义", store_dir=str(folder))
+    assert table.empty and "没有与“供水”相近的历史指标" in status
+    status, table = app.search_library("培训", "混合（语义＋关键词）", store_dir=str(folder))
+    assert not table.empty and table["三级指标"].str.contains("培训").any()
+
+
 # ------------------------------------------------------------------------------------------- 语料
 def test_ingest_reports_like_the_cli(tmp_path, seeds_dir):
     folder = tmp_path / "store"
