@@ -28,6 +28,7 @@ from .handlers import (
     DraftView,
     ReviewView,
     check_uploads,
+    corpus_sources,
     dismiss_flag,
     draft_table,
     export_draft,
@@ -35,6 +36,7 @@ from .handlers import (
     ingest_documents,
     library_filters,
     make_draft,
+    remove_corpus_source,
     rereview_table,
     review_documents,
     review_row_target,
@@ -342,6 +344,22 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
                     label="导入结果",
                     elem_id="corpus-table",
                 )
+                sources_table = gr.Dataframe(
+                    headers=frames.SOURCE_COLUMNS,
+                    interactive=False,
+                    wrap=True,
+                    max_height=300,
+                    label="语料库中的文档",
+                    elem_id="corpus-sources",
+                )
+                with gr.Row():
+                    remove_choice = gr.Dropdown(
+                        [], label="要删除的文档", scale=3, elem_id="corpus-remove-choice"
+                    )
+                    remove_button = gr.Button(
+                        "从语料库删除", variant="stop", scale=1, elem_id="corpus-remove"
+                    )
+                remove_status = gr.HTML(elem_id="corpus-remove-status")
 
         # -------------------------------------------------------------------- events
         draft_inputs = [name, goal, budget, year, department]
@@ -502,14 +520,48 @@ def build_app(store_dir: "str | Path | None" = None) -> "gr.Blocks":
             api_visibility="private",
         )
 
+        def list_sources() -> tuple[Any, ...]:
+            table, names = corpus_sources(store)
+            return table, gr.Dropdown(choices=names, value=None)
+
+        app.load(list_sources, outputs=[sources_table, remove_choice])
+
+        def run_remove(source: Any) -> tuple[Any, ...]:
+            html, table, names = remove_corpus_source(source, store_dir=store)
+            return html, table, gr.Dropdown(choices=names, value=None), store_status(store), *load_filters()
+
+        remove_button.click(
+            run_remove,
+            remove_choice,
+            [
+                remove_status,
+                sources_table,
+                remove_choice,
+                status_bar,
+                level2_filter,
+                department_filter,
+                year_filter,
+            ],
+            api_name="remove",
+        )
+
         def run_ingest(files: Any) -> tuple[Any, ...]:
             html, table = ingest_documents(files, store_dir=store)
-            return html, table, store_status(store), *load_filters()
+            return html, table, store_status(store), *load_filters(), *list_sources()
 
         ingest_button.click(
             run_ingest,
             corpus_files,
-            [ingest_status, ingest_table, status_bar, level2_filter, department_filter, year_filter],
+            [
+                ingest_status,
+                ingest_table,
+                status_bar,
+                level2_filter,
+                department_filter,
+                year_filter,
+                sources_table,
+                remove_choice,
+            ],
             api_name="ingest",
         )
     app.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_SIZE)
@@ -569,6 +621,7 @@ __all__ = [
     "ReviewView",
     "build_app",
     "check_uploads",
+    "corpus_sources",
     "draft_table",
     "export_draft",
     "dismiss_flag",
@@ -579,6 +632,7 @@ __all__ = [
     "library_filters",
     "make_draft",
     "rereview_table",
+    "remove_corpus_source",
     "review_documents",
     "review_row_target",
     "row_details",

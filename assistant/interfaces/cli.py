@@ -24,7 +24,7 @@ from types import ModuleType
 
 from .. import __version__
 
-COMMANDS = ("ingest", "review", "suggest", "serve", "models", "eval", "store")
+COMMANDS = ("ingest", "review", "suggest", "serve", "models", "eval", "store", "remove")
 _PACKAGE = "assistant.interfaces.commands"
 
 

@@ -67,6 +67,7 @@ REVIEW_DISPLAY_TYPES = ["html" if c == "指标值" else "str" for c in REVIEW_DI
 NOT_APPLICABLE = LABEL_ZH["na"]
 PROJECT_COLUMNS = ["项目", "指标数", "退回", "提醒", "表格问题", "部门", "年度", "来源"]
 INGEST_COLUMNS = ["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"]
+SOURCE_COLUMNS = ["文件", "项目数", "指标数"]
 LIBRARY_COLUMNS = ["三级指标", "指标值", "二级指标", "一级指标", "项目", "部门", "年度", "来源", "位置"]
 
 

@@ -669,3 +669,35 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
             for line in frames.ingest_lines(outcome)
         )
     return html, frames.ingest_frame(report)
+
+
+def corpus_sources(store_dir: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The documents in the corpus (文件, 项目数, 指标数) and their names for the remove menu."""
+    import pandas as pd
+
+    try:
+        sources = workbench_for(store_dir).store.sources()
+    except AssistantError:
+        return pd.DataFrame(columns=frames.SOURCE_COLUMNS), []
+    table = pd.DataFrame(
+        [[s.source, s.projects, s.indicators] for s in sources], columns=frames.SOURCE_COLUMNS
+    )
+    return table, [s.source for s in sources]
+
+
+def remove_corpus_source(
+    source: object, store_dir: str | Path | None = None
+) -> tuple[str, pd.DataFrame, list[str]]:
+    """Remove one ingested document from the corpus (as ``assistant remove``); status, table, menu."""
+    name = _text(source)
+    if not name:
+        return message_html("请先选择要删除的文档", "info"), *corpus_sources(store_dir)
+    try:
+        info = workbench_for(store_dir).store.remove_source(name)
+    except AssistantError as error:
+        return message_html(error), *corpus_sources(store_dir)
+    status = message_html(
+        f"已从语料库删除 {info.source}：{info.projects} 个项目，{info.indicators} 条指标（检索索引在下次检索时更新）",
+        "ok",
+    )
+    return status, *corpus_sources(store_dir)

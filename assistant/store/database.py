@@ -26,7 +26,8 @@ Deduplication (so re-ingesting a document adds nothing):
     3. A project read again from the same place — same ``(source, location, name, code, year)`` —
        with a different content id (the file was corrected, or a reader improved) *replaces* the
        copy stored by an earlier call, so the corpus does not hold two versions of one table. Two
-       projects of the same call never replace each other, and nothing else is ever deleted.
+       projects of the same call never replace each other, and nothing else is ever deleted —
+       except by :meth:`Store.remove_source`, on request (``assistant remove``).
 
 Example:
     >>> import tempfile
@@ -131,6 +132,15 @@ _PROJECT_COLUMNS = (
     "seq, id, name, code, department, year, budget_wan, goal, source, location, ingested_at, "
     "indicator_count, indicators"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """One ingested document: its file name and how many projects and indicators it gave."""
+
+    source: str
+    projects: int
+    indicators: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +331,68 @@ class Store:
         except OSError as exc:
             raise StoreError(f"无法写入存储 {self._directory}：{exc.strerror or exc}") from exc
         return result
+
+    def sources(self) -> list[SourceInfo]:
+        """Each ingested document (``source``) with its project and indicator counts, in ingest order."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT source, COUNT(*), SUM(indicator_count), MIN(seq) FROM projects GROUP BY source ORDER BY MIN(seq)"
+            ).fetchall()
+        return [
+            SourceInfo(source, int(projects), int(indicators or 0))
+            for source, projects, indicators, _ in rows
+        ]
+
+    def remove_source(self, source: str) -> SourceInfo:
+        """Delete every project read from ``source`` (a file name as stored) in one transaction.
+
+        Raises:
+            InputError: no project comes from ``source`` (the message lists the stored sources).
+            StoreError: the database cannot be written.
+
+        Example:
+            >>> import tempfile
+            >>> from assistant.records.schema import Project
+            >>> store = Store.open(tempfile.mkdtemp())
+            >>> _ = store.add_projects([Project(name="党员培训", source="a.txt"), Project(name="慰问", source="b.txt")])
+            >>> store.remove_source("a.txt"), [s.source for s in store.sources()], store.revision
+            (SourceInfo(source='a.txt', projects=1, indicators=0), ['b.txt'], 2)
+        """
+        from ..errors import InputError
+
+        try:
+            with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    found = con.execute(
+                        "SELECT COUNT(*), SUM(indicator_count) FROM projects WHERE source = ?", (source,)
+                    ).fetchone()
+                    if not found[0]:
+                        con.execute("ROLLBACK")
+                        known = [row[0] for row in con.execute("SELECT DISTINCT source FROM projects")]
+                        close = [k for k in known if source in k or k in source][:5]
+                        hint = (
+                            f"；是否指：{'、'.join(close)}"
+                            if close
+                            else f"（共 {len(known)} 个来源，用 --list 查看）"
+                        )
+                        raise InputError(f"存储中没有来自“{source}”的项目{hint}")
+                    con.execute("DELETE FROM projects WHERE source = ?", (source,))
+                    revision = _meta_int(con, "revision") + 1
+                    con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+                    manifest = _manifest_data(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            con.execute("ROLLBACK")
+                    raise
+                _write_json_atomic(self._directory / MANIFEST_NAME, manifest)
+        except sqlite3.Error as exc:
+            raise StoreError(f"无法写入存储 {self._directory}：{exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"无法写入存储 {self._directory}：{exc.strerror or exc}") from exc
+        return SourceInfo(source, int(found[0]), int(found[1] or 0))
 
     # ------------------------------------------------------------------ internals
     @contextlib.contextmanager

@@ -366,7 +366,17 @@ def test_build_app_returns_blocks_with_the_four_tabs(store_dir):
     assert tabs == ["起草", "审核", "指标库", "语料"]
     assert blocks.is_running is False and blocks.local_url is None
     names = {d.api_name for d in blocks.fns.values()}
-    assert {"draft", "review", "search", "distribution", "ingest", "export_xlsx", "export_docx"} <= names
+    assert {
+        "draft",
+        "review",
+        "search",
+        "distribution",
+        "ingest",
+        "export_xlsx",
+        "export_docx",
+        "dismiss",
+        "remove",
+    } <= names
 
 
 def test_review_view_marks_spans_shows_not_applicable_and_charts_every_project(store_dir):
@@ -436,3 +446,19 @@ def test_a_reviewer_dismisses_a_flag_with_a_reason_and_the_next_review_applies_i
 
     assert ReviewConfig.load(folder / "review.toml").suppression_for("社区饭堂", "对用餐环境的改善", "DEGREE")
     assert app.dismiss_flag(None, "", "", store_dir=str(folder)).startswith("<div class='status info'>")
+
+
+def test_corpus_lists_and_removes_an_ingested_document(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / SEED, seeds_dir / "002_a34f4ab8c6f3756e.txt"], store, progress=False)
+    install_workbench(Workbench(store, embedder=False), folder)
+    table, names = app.corpus_sources(str(folder))
+    assert names == [SEED, "002_a34f4ab8c6f3756e.txt"] and list(table.columns) == frames.SOURCE_COLUMNS
+    status, table, names = app.remove_corpus_source(SEED, str(folder))
+    assert "已从语料库删除" in status and names == ["002_a34f4ab8c6f3756e.txt"]
+    _, hits = app.search_library("", "关键词", store_dir=str(folder))
+    assert set(hits["来源"]) == {"002_a34f4ab8c6f3756e.txt"}
+    status, *_ = app.remove_corpus_source(SEED, str(folder))
+    assert "没有来自" in status and "status error" in status
+    assert "请先选择" in app.remove_corpus_source("", str(folder))[0]
