@@ -242,8 +242,29 @@ class ProjectHistory:
             if (project_year(p) or year) < year
             and not (department and _department(p) and _department(p) != department)
             and not (project.code and p.code and project.code != p.code)
+            and (_vouched(project, p) or _shared_rows(project, p) >= _MIN_SHARED)
         ]
         return max(candidates, key=lambda p: project_year(p) or 0, default=None)
+
+
+# Without a shared 部门 or 编码, a same-name table counts as last year's only when it shares this
+# share of its indicator names: 组织工作经费 of two counties are different projects.
+_MIN_SHARED = 0.34
+
+
+def _vouched(project: Project, other: Project) -> bool:
+    """Same 编码, or same 部门, on both tables."""
+    if project.code and other.code:
+        return project.code == other.code
+    return bool(_department(project)) and _department(project) == _department(other)
+
+
+def _shared_rows(project: Project, other: Project) -> float:
+    """The share of ``other``'s indicator names that ``project`` also has."""
+    names = {_indicator_key(i) for i in other.indicators if not is_na_text(i.name)}
+    if not names:
+        return 0.0
+    return len(names & {_indicator_key(i) for i in project.indicators}) / len(names)
 
 
 def _indicator_key(indicator: Indicator) -> str:

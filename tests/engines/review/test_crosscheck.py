@@ -164,3 +164,13 @@ def test_goal_check_on_the_songgang_workbooks(songgang_workbooks: list[Path]) ->
                     for f in goal_findings(dataclasses.replace(project, goal=edited))
                 )
     assert edits >= 5 and caught >= 0.8 * edits
+
+
+def test_same_name_without_department_or_code_needs_a_similar_table(real_table: Project) -> None:
+    bare = dataclasses.replace(real_table, department=None, code=None)
+    nxt, *_ = _next_year(bare)
+    assert ProjectHistory.from_projects([bare]).previous(nxt) is bare  # most rows shared: the same project
+    other_region = dataclasses.replace(
+        nxt, indicators=(Indicator("产出指标", "数量指标", "走访群众户数", "≥300户"),)
+    )
+    assert ProjectHistory.from_projects([bare]).previous(other_region) is None
