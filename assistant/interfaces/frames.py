@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engines.review.report import CODE_ZH, LABEL_ZH, VERDICT_ZH
 from ..records.levels import LEVEL1, LEVEL2
-from ..records.schema import IndicatorReview, ProjectReview, Reason, Suggestion, ValueRange
+from ..records.schema import Finding, IndicatorReview, ProjectReview, Reason, Suggestion, ValueRange
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -317,6 +317,20 @@ def review_rows_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
 
+def finding_text(finding: Finding, most: int = 5) -> str:
+    """A table finding with its evidence (both years' rows, the goal clause) in one cell.
+
+    Example:
+        >>> finding_text(Finding("TARGET_LOWERED", "目标值降低", ("培训人次：2022年“≥500人次” → 2023年“≥400人次”",)))
+        '目标值降低（培训人次：2022年“≥500人次” → 2023年“≥400人次”）'
+    """
+    if not finding.evidence:
+        return finding.message
+    shown = " | ".join(finding.evidence[:most])
+    more = f" | …另有{len(finding.evidence) - most}条" if len(finding.evidence) > most else ""
+    return f"{finding.message}（{shown}{more}）"
+
+
 def projects_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     """One row per reviewed project: counts of 退回/提醒 indicators and the table-level findings."""
     import pandas as pd
@@ -324,7 +338,7 @@ def projects_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     rows = []
     for pr in reviews:
         verdicts = Counter(r.verdict for r in pr.indicators)
-        findings = "；".join(f.message for f in pr.findings)
+        findings = "；".join(finding_text(f) for f in pr.findings)
         p = pr.project
         rows.append(
             [

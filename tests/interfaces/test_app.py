@@ -462,3 +462,31 @@ def test_corpus_lists_and_removes_an_ingested_document(tmp_path, seeds_dir):
     status, *_ = app.remove_corpus_source(SEED, str(folder))
     assert "没有来自" in status and "status error" in status
     assert "请先选择" in app.remove_corpus_source("", str(folder))[0]
+
+
+def test_review_in_the_app_compares_with_last_years_table_side_by_side(tmp_path, seeds_dir):
+    from assistant.exports import write_declaration_xlsx
+
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / "002_a34f4ab8c6f3756e.txt"], store, progress=False)
+    install_workbench(Workbench(store, embedder=False), folder)
+    last = next(p for p in store.projects() if "七一" in p.name)
+    rows = tuple(
+        dataclasses.replace(i, value="≥30 人") if i.name == "七一慰问老党员" else i
+        for i in last.indicators[:-1]
+    )
+    path = write_declaration_xlsx(
+        dataclasses.replace(last, year=last.year + 1, indicators=rows), tmp_path / "次年.xlsx"
+    )
+    view = app.review_documents([str(path)], "", store_dir=str(folder))
+    cell = (
+        view.projects.data["表格问题"].iloc[0]
+        if hasattr(view.projects, "data")
+        else view.projects["表格问题"].iloc[0]
+    )
+    assert "七一慰问老党员：2022年“50 人” → 2023年“≥30 人”" in cell
+    assert (
+        "照搬上年目标值" in view.by_code["问题"].tolist()
+        and "上年指标被删除" in view.by_code["问题"].tolist()
+    )
