@@ -652,7 +652,7 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
     try:
         paths = check_uploads(files)
         if not paths:
-            return message_html("请先选择要导入的文件（xlsx、docx、pdf、html、csv、txt）", "info"), empty
+            return message_html("请先选择要导入的文件（xlsx、xls、docx、pdf、html、csv、txt）", "info"), empty
         bench = workbench_for(store_dir)
         report = bench.ingest(paths)
     except AssistantError as error:
