@@ -27,7 +27,17 @@ DateKind = Literal["dated", "month", "year_end", "recurring", "undated"]
 _FULL = "０１２３４５６７８９％．，：＋－／＜＞＝～"
 _HALF = "0123456789%.,:+-/<>=~"
 _TABLE = {ord(a): b for a, b in zip(_FULL, _HALF, strict=True)}
-_TABLE.update({ord("≧"): "≥", ord("≦"): "≤", ord("﹪"): "%", ord("\u3000"): " ", ord("》"): "》"})
+_TABLE.update(
+    {
+        ord("≧"): "≥",
+        ord("≦"): "≤",
+        ord("⩾"): "≥",
+        ord("⩽"): "≤",
+        ord("﹪"): "%",
+        ord("\u3000"): " ",
+        ord("》"): "》",
+    }
+)
 _TABLE.update({c: " " for c in range(0x20) if c not in (0x0A,)})
 _TABLE.update({0x7F: " ", 0x0A: " ", 0xA0: " "})
 for _c in range(0xFF21, 0xFF3B):  # Ａ-Ｚ
@@ -56,6 +66,7 @@ _UNITS = sorted(
     座 间 所 支 队 组 段 幅 块 片 宗 门 把 箱 袋 包 瓶 罐 双 对 枚 幢 层 车 趟 班 轮 届 节 期次 人天 人日 车次 架次
     个社区 个单位 个村 个点 场次 人员 万册 万页 万份 万件 GB TB 元/人 元/次 起 例
     种 公斤 千克 克 斤 具 根 口 眼 头 床 桶 卷 盒 顶 艘 副 扇 樘 宗数 户次 家次 册次 套次 件次 项次
+    平方 立方 立方米 m³ 千瓦 千瓦时 台次 辆次 人月 工日 篇次 课次 班次 站 栏 块次
     """.split(),
     key=len,
     reverse=True,
