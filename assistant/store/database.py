@@ -384,7 +384,9 @@ class Store:
         ]
 
     def remove_source(self, source: str) -> SourceInfo:
-        """Delete every project read from ``source`` (a file name as stored) in one transaction.
+        """Delete every project read from ``source`` in one transaction: a file name as stored (every
+        file of that name), or a file's path as ingested (its ``origin``: that file only, when two
+        folders hold files of one name).
 
         Raises:
             InputError: no project comes from ``source`` (the message lists the stored sources).
@@ -404,8 +406,10 @@ class Store:
             with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
                 con.execute("BEGIN IMMEDIATE")
                 try:
+                    _ensure_origin_column(con)  # stores created before project identity used the path
+                    where = "source = ? OR origin = ?"
                     found = con.execute(
-                        "SELECT COUNT(*), SUM(indicator_count) FROM projects WHERE source = ?", (source,)
+                        f"SELECT COUNT(*), SUM(indicator_count) FROM projects WHERE {where}", (source, source)
                     ).fetchone()
                     if not found[0]:
                         con.execute("ROLLBACK")
@@ -417,7 +421,7 @@ class Store:
                             else f"（共 {len(known)} 个来源，用 --list 查看）"
                         )
                         raise InputError(f"存储中没有来自“{source}”的项目{hint}")
-                    con.execute("DELETE FROM projects WHERE source = ?", (source,))
+                    con.execute(f"DELETE FROM projects WHERE {where}", (source, source))
                     revision = _meta_int(con, "revision") + 1
                     con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
                     manifest = _manifest_data(con)

@@ -53,3 +53,24 @@ def test_remove_of_an_unknown_source_is_one_line_and_exit_2(seeds_dir: Path, tmp
     assert main(["remove", "--store", store_dir]) == 2
     assert "remove 需要至少一个 SOURCE" in capsys.readouterr().err
     assert Store.open(store_dir).project_count() > 0
+
+
+def test_a_path_removes_one_of_two_same_named_files(tmp_path: Path, capsys) -> None:
+    """Two folders' 绩效目标表.csv are two files (project identity uses the path): a path removes one."""
+    store_dir = str(tmp_path / "store")
+    tables = []
+    for folder, department in (("甲", "甲街道"), ("乙", "乙街道")):
+        (tmp_path / folder).mkdir()
+        table = tmp_path / folder / "绩效目标表.csv"
+        table.write_text(
+            f"项目名称,主管部门,三级指标,指标值\n社区服务,{department},服务人次,≥100人次\n", encoding="utf-8"
+        )
+        tables.append(table)
+    assert main(["ingest", *map(str, tables), "--store", store_dir, "--no-index"]) == 0
+    assert Store.open(store_dir).project_count() == 2
+    capsys.readouterr()
+    assert main(["remove", str(tables[0]), "--store", store_dir, "--no-index"]) == 0
+    assert "已删除" in capsys.readouterr().out
+    assert [p.department for p in Store.open(store_dir).projects()] == ["乙街道"]
+    assert main(["remove", "绩效目标表.csv", "--store", store_dir, "--no-index"]) == 0
+    assert Store.open(store_dir).project_count() == 0
