@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make run PORT=7861 HOST=0.0.0.0` serves elsewhere (the defaults are assistant serve's own)
+HOST ?= 127.0.0.1
+PORT ?= 7860
 
 .PHONY: install run test lint bench eval browser-deps clean
 
@@ -21,7 +24,7 @@ install: $(STAMP)
 	$(BIN)/assistant store
 
 run: install
-	$(BIN)/assistant serve
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium + chromedriver for the end-to-end browser tests (skipped there when absent).
 browser-deps:

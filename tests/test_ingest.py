@@ -131,15 +131,17 @@ def test_reader_warnings_are_kept_per_file_and_library_noise_is_dropped(tmp_path
 def test_old_office_files_in_a_folder_are_reported_with_the_fix(tmp_path: Path, store: Store) -> None:
     root = tmp_path / "docs"
     kept = write(root / "a.csv", "项目名称,三级指标,指标值\n党员培训,培训人次,≥100人次\n")
-    write(root / "旧表.XLS", "x")
+    write(root / "旧表.ET", "x")
     write(root / "说明.doc", "x")
     write(root / "notes.md", "x")  # not a table format: skipped silently
     items = collect_files([root])
     assert items[0] == kept
     errors = [item for item in items[1:] if isinstance(item, IngestError)]
     assert len(items) == 3 and len(errors) == 2
-    assert "另存为 .xlsx" in next(e.reason for e in errors if e.file.endswith("旧表.XLS"))
+    assert "另存为 .xlsx" in next(e.reason for e in errors if e.file.endswith("旧表.ET"))
     assert "另存为 .docx" in next(e.reason for e in errors if e.file.endswith("说明.doc"))
     report = ingest_paths([root, write(tmp_path / "单独.xls", "x")], store)
     assert report.added == 1 and len(report.failed) == 3
-    assert all("另存为" in f.error.reason for f in report.failed)
+    reasons = {f.error.file: f.error.reason for f in report.failed}
+    assert "无法作为 .xls 工作簿打开" in reasons["单独.xls"]  # .xls is read now: a broken one says why
+    assert all("另存为" in r for file, r in reasons.items() if file != "单独.xls")

@@ -21,6 +21,7 @@ READERS: dict[str, str] = {
     ".txt": "text_layouts:read_text_document",
     ".xlsx": "workbooks:read_workbook",
     ".xlsm": "workbooks:read_workbook",
+    ".xls": "workbooks:read_xls",
     ".csv": "tables:read_delimited",
     ".tsv": "tables:read_delimited",
     ".docx": "docx_tables:read_docx",
@@ -31,7 +32,7 @@ READERS: dict[str, str] = {
 
 
 # Older binary Office/WPS formats people still have: not read, but named with the way out.
-LEGACY_SUFFIXES: dict[str, str] = {".xls": ".xlsx", ".et": ".xlsx", ".doc": ".docx", ".wps": ".docx"}
+LEGACY_SUFFIXES: dict[str, str] = {".et": ".xlsx", ".doc": ".docx", ".wps": ".docx"}
 
 
 def supported_suffixes() -> tuple[str, ...]:

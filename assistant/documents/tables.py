@@ -3,18 +3,23 @@
 The header needs a 三级指标 column (or 指标名称, 三级指标名称 …) and a 指标值 column (or 目标值,
 年度指标值, 指标值(年度) …); 一级指标, 二级指标, 项目名称, 部门, 年度, 资金, 年度目标 columns are
 optional (see :mod:`assistant.documents.header_table`). Rows are grouped into projects by 项目名称;
-without that column the file is one project named after the file. Text must be UTF-8 (a BOM is
-fine): anything else is refused with the reason rather than guessed (the same decoding as the
-plain-text reader, :func:`~assistant.documents.text_layouts.decode_text`).
+without that column the file is one project named after the file.
+
+Encodings: UTF-8 (with or without BOM) as the plain-text reader; tables also come as GBK/GB18030
+(what Excel on Chinese Windows saves as “CSV”) and UTF-16 (Excel's “Unicode text”), so those are
+detected (BOM, NUL-byte pattern, a strict GB18030 decode checked by charset-normalizer) and the
+encoding used is reported with an :class:`~assistant.errors.IngestWarning` — never silently.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+import warnings
 from pathlib import Path
 
-from ..errors import IngestError
+from ..errors import IngestError, IngestWarning
 from ..limits import current
 from ..records.schema import Project
 from .grid import Grid, grid_to_projects
@@ -26,6 +31,100 @@ _DELIMITERS = ",\t;|"
 # would refuse the whole file. The file-size cap of read_document bounds it instead.
 _FIELD_LIMIT = 64 * 1024 * 1024
 _HEADER_SCAN = 20  # rows searched for the header before giving up
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENCODING_NAMES = {"gb18030": "GB18030/GBK", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-16": "UTF-16"}
+
+
+def decode_table_text(data: bytes, file_name: str) -> str:
+    """Decode a CSV/TSV: UTF-8 first, else UTF-16 or GB18030/GBK when the bytes say so (warned).
+
+    Raises:
+        IngestError: binary data, or text in none of these encodings (the message names the fix).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True):
+        ...     decode_table_text("三级指标,指标值\\r\\n".encode("gbk"), "a.csv")
+        '三级指标,指标值\\n'
+    """
+    if data.startswith(_UTF16_BOMS):
+        encoding = "utf-16"
+    elif b"\x00" in data[:4096]:
+        encoding = _utf16_without_bom(data, file_name)
+    else:
+        try:
+            return decode_text(data, file_name)
+        except IngestError as error:
+            if not _looks_chinese(data, "gb18030"):
+                raise error from None
+            encoding = "gb18030"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise IngestError(
+            file_name,
+            f"按 {_ENCODING_NAMES[encoding]} 解码失败（第 {error.start + 1} 字节）；请另存为 UTF-8 CSV 后重试",
+        ) from None
+    warnings.warn(
+        IngestWarning(file_name, f"文本不是 UTF-8，已按 {_ENCODING_NAMES[encoding]} 编码读取"), stacklevel=3
+    )
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_without_bom(data: bytes, file_name: str) -> str:
+    """UTF-16 LE or BE from where the NUL bytes of ASCII characters fall; else the data is binary."""
+    even = data[0:4096:2].count(0)
+    odd = data[1:4096:2].count(0)
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    if max(even, odd) < 4 * min(even, odd) + 1 or not _looks_chinese(data, encoding):
+        raise IngestError(file_name, f"第 {data.find(0) + 1} 字节是 NUL：这是二进制文件，不是文本")
+    return encoding
+
+
+def _is_cjk_text(c: str) -> bool:
+    code = ord(c)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3000 <= code <= 0x303F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x2000 <= code <= 0x22FF
+    )
+
+
+def _looks_chinese(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes strictly as ``encoding`` into plausible table text, and
+    charset-normalizer (when installed) agrees it is a Chinese encoding or UTF-16."""
+    try:
+        text = data[:65536].decode(encoding, errors="strict")
+    except UnicodeDecodeError:
+        if len(data) <= 65536:
+            return False
+        text = data[:65536].decode(encoding, errors="ignore")  # a character cut at the boundary
+    if not text:
+        return False
+    control = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Co", "Cn") and c not in "\t\r\n")
+    if control / len(text) > 0.01:
+        return False
+    if encoding != "gb18030":
+        return True
+    wide = [c for c in text if ord(c) > 0x7F]
+    if wide and sum(1 for c in wide if _is_cjk_text(c)) >= 0.9 * len(wide):
+        return True  # Chinese characters and punctuation: a short table too short to detect
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency of the project
+        return True
+    best = from_bytes(data[:65536]).best()
+    return best is None or best.encoding.lower().replace("-", "_") in (
+        "gb18030",
+        "gbk",
+        "gb2312",
+        "hz",
+        "big5",
+        "cp950",
+    )
 
 
 def read_delimited(path: str | Path) -> list[Project]:
@@ -40,7 +139,7 @@ def read_delimited(path: str | Path) -> list[Project]:
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(path.name, f"无法读取文件：{error.strerror or error}") from None
-    text = decode_text(data, path.name)
+    text = decode_table_text(data, path.name)
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text, path.suffix.lower()))
     rows: list[tuple[str, ...]] = []

@@ -14,15 +14,18 @@ Sheets without an indicator header (a rule sheet, an empty Sheet2) are skipped a
 (:func:`~assistant.documents.bounds.check_package`), then read with python-calamine (fast, Rust); a
 workbook with a percent number format (which calamine cannot report) is opened with openpyxl in
 read-only mode instead, the merged ranges that mode leaves out read from the sheet XML.
+
+Legacy ``.xls`` workbooks (Excel 97–2003, what many platforms export) are read by the same
+calamine grid helper (:func:`read_xls`); their grids pass the same row, cell and merged-range bounds.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,43 +53,79 @@ def read_workbook(path: str | Path) -> list[Project]:
     """
     path = Path(path)
     check_package(path)  # rows, cells, merged ranges, text length, unzipped size: before parsing
-    book: Any = None
     sheets = calamine_sheets(path)
-    if sheets is None:
-        book = _open(path)
-        sheets = [(sheet.title, functools.partial(sheet_grid, sheet)) for sheet in book.worksheets]
+    if sheets is not None:
+        return _read_sheets(path, sheets)
+    book = _open(path)
+    try:
+        return _read_sheets(path, [(sheet.title, partial(sheet_grid, sheet)) for sheet in book.worksheets])
+    finally:
+        book.close()
+
+
+def read_xls(path: str | Path) -> list[Project]:
+    """Read every project of a legacy ``.xls`` workbook (Excel 97–2003, what many platforms export).
+
+    Read with python-calamine; merged ranges are filled as for ``.xlsx``. Cell number formats are not
+    available, so a percentage stored as 0.95 reads as 0.95 (a value typed as “95%” text is kept).
+    An ``.xls`` is not a zip package, so the bounds are checked on each sheet's grid instead
+    (rows, cells and cell length in :func:`~assistant.documents.grid.grid_to_projects`, merged
+    ranges here); the file size is bounded by :func:`~assistant.documents.read_document`.
+
+    Raises:
+        IngestError: the file is not a readable ``.xls`` workbook, a bound is crossed, or no sheet
+            has an indicator table.
+    """
+    path = Path(path)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise IngestError(path.name, "读取 .xls 需要 python-calamine：pip install python-calamine") from None
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:
+        raise IngestError(
+            path.name,
+            f"无法作为 .xls 工作簿打开：{describe_error(error)}（文件可能已损坏、加密，或不是 Excel 97-2003 格式）",
+        ) from None
+    return _read_sheets(path, [(name, partial(calamine_grid, book, name, name)) for name in book.sheet_names])
+
+
+def _read_sheets(path: Path, sheets: list[tuple[str, Callable[[], Grid]]]) -> list[Project]:
+    """The projects of a workbook's sheets (``(title, grid loader)`` in order), problems reported.
+
+    Raises:
+        IngestError: a bound crossed in any sheet (the whole file is refused), or no sheet has an
+            indicator table.
+    """
     projects: list[Project] = []
     skipped: list[tuple[str, str]] = []
     empty_tables: list[str] = []
     yuan_budgets = 0
-    default_named = sum(bool(_DEFAULT_SHEET.match(title.strip())) for title, _grid in sheets)
-    try:
-        for title, make_grid in sheets:
-            try:
-                grid = make_grid()
-            except IngestError as error:  # a bound crossed: the whole file is refused
-                raise IngestError(path.name, error.reason, sheet=title) from None
-            except Exception as error:  # a broken sheet must not sink the other sheets
-                skipped.append((title, f"无法读取（{describe_error(error)}）"))
-                continue
-            if not any(any(row) for row in grid.rows):
-                skipped.append((title, "空工作表"))
-                continue
-            fallback = path.stem if _DEFAULT_SHEET.match(title.strip()) and default_named == 1 else title
-            result = grid_to_projects(grid, source=path.name, fallback_name=fallback)
-            if not result.found_header:
-                skipped.append((title, _NO_TABLE))
-                continue
-            if not result.projects:
-                skipped.append((title, "指标表头下没有指标行，也没有项目名称"))
-                continue
-            projects.extend(result.projects)
-            yuan_budgets += result.yuan_budgets
-            if result.empty_tables:
-                empty_tables.append(title)
-    finally:
-        if book is not None:
-            book.close()
+    default_named = sum(bool(_DEFAULT_SHEET.match(title.strip())) for title, _load in sheets)
+    for title, load in sheets:
+        try:
+            grid = load()
+        except IngestError as error:  # a bound crossed: the whole file is refused
+            raise IngestError(path.name, error.reason, sheet=title) from None
+        except Exception as error:  # a broken sheet must not sink the other sheets
+            skipped.append((title, f"无法读取（{describe_error(error)}）"))
+            continue
+        if not any(any(row) for row in grid.rows):
+            skipped.append((title, "空工作表"))
+            continue
+        fallback = path.stem if _DEFAULT_SHEET.match(title.strip()) and default_named == 1 else title
+        result = grid_to_projects(grid, source=path.name, fallback_name=fallback)
+        if not result.found_header:
+            skipped.append((title, _NO_TABLE))
+            continue
+        if not result.projects:
+            skipped.append((title, "指标表头下没有指标行，也没有项目名称"))
+            continue
+        projects.extend(result.projects)
+        yuan_budgets += result.yuan_budgets
+        if result.empty_tables:
+            empty_tables.append(title)
     if not projects:
         reasons = "；".join(f"工作表“{title}”：{reason}" for title, reason in skipped) or "工作簿没有工作表"
         only = skipped[0][0] if len(skipped) == 1 else None
@@ -116,13 +155,16 @@ def calamine_sheets(path: Path) -> list[tuple[str, Callable[[], Grid]]] | None:
     except Exception:  # openpyxl reports a broken file in its own words
         return None
 
-    def grid(title: str, name: str) -> Grid:
-        sheet = book.get_sheet_by_name(name)
-        rows = [[value_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]  # from A1
-        merged = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
-        return rows_grid(title, rows, _unique_ranges(merged, title))
+    return [(title, partial(calamine_grid, book, name, title)) for title, name in sheets]
 
-    return [(title, functools.partial(grid, title, name)) for title, name in sheets]
+
+def calamine_grid(book: Any, name: str, title: str) -> Grid:
+    """Sheet ``name`` of a python-calamine workbook (``.xlsx`` or ``.xls``) as a :class:`Grid` named
+    ``title``: the same shape as :func:`sheet_grid` (cells from A1, merged ranges filled and bounded)."""
+    sheet = book.get_sheet_by_name(name)
+    rows = [[value_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]  # from A1
+    merged = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+    return rows_grid(title, rows, _unique_ranges(merged, title))
 
 
 def _sheet_titles(path: Path) -> list[str]:

@@ -51,6 +51,8 @@ SearchMode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[SearchMode, ...] = ("hybrid", "keyword", "semantic")
 MAX_QUERY = 200
 MAX_LIMIT = 1000
+#: Cosine similarity a semantic hit needs to count as related (see :meth:`IndicatorLibrary.search`).
+SEMANTIC_MIN = 0.55
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,8 +254,15 @@ class IndicatorLibrary:
         department: str | None = None,
         year: int | None = None,
         limit: int = 50,
+        min_similarity: float = SEMANTIC_MIN,
     ) -> list[LibraryEntry]:
         """Past indicators similar to ``query`` (all of them, newest first, when it is empty).
+
+        Relevance cut-off: a semantic hit counts only with cosine similarity ≥ ``min_similarity``
+        (unrelated topics score ≈ 0.3–0.45 with the default model, related ones ≥ 0.6); in
+        ``hybrid`` a row also counts when it shares a keyword with the query. So a query about a
+        topic the corpus does not hold (供水 in a party-building corpus) returns nothing rather
+        than the 100 least-unrelated rows.
 
         Keyword hits of the literal query (in the name or value) that the retriever ranked low are
         appended after the ranked hits, so a search for an exact phrase never misses it.
@@ -281,6 +290,8 @@ class IndicatorLibrary:
         for row_id, score in retriever.indicators(query, k) if k else []:
             if row_id in keep and row_id not in ranked:
                 ranked[row_id] = float(score)
+        if mode != "keyword" and k and self.semantic_available:
+            ranked = self._relevant(corpus, mode, query, k, ranked, min_similarity)
         literal = normalise_name(query)
         if literal and len(ranked) < limit:
             for row_id in sorted(keep):
@@ -290,6 +301,23 @@ class IndicatorLibrary:
                     if len(ranked) >= limit:
                         break
         return [_entry(corpus, r, s) for r, s in list(ranked.items())[:limit]]
+
+    def _relevant(
+        self, corpus: Corpus, mode: SearchMode, query: str, k: int, ranked: dict[int, float], floor: float
+    ) -> dict[int, float]:
+        """``ranked`` without the rows that are neither semantically close nor a keyword hit."""
+        close = {
+            row_id
+            for row_id, score in self._retriever(corpus, "semantic").indicators(query, k)
+            if float(score) >= floor
+        }
+        if mode == "hybrid":
+            close |= {
+                row_id
+                for row_id, score in self._retriever(corpus, "keyword").indicators(query, k)
+                if float(score) > 0
+            }
+        return {row_id: score for row_id, score in ranked.items() if row_id in close}
 
     def distribution(
         self,

@@ -11,12 +11,19 @@ Gold data:
 - ``tests/data/review_blind.jsonl`` — hand-written cases in wording none of the lexicons was written
   for (成效斐然, 稳中有进, 应访尽访 …; 一次性通过竣工验收 …): a test of generalisation, first scored
   before the rules had seen it.
+- ``tests/data/review_blind2.jsonl`` — 116 hand-written cases of issue #11's failure kinds (implied
+  units, unit words, service times, deferrals, restatements …), committed before the rules changed
+  for them; scored before and after (a dev set since).
+- ``tests/data/review_blind3.jsonl`` — 56 more such cases in other wording, written after that
+  change and committed before it was scored on them (held out: no rule was changed after).
 
 Metrics (``na`` gold rows are excluded everywhere):
 
 - **defects**: positive = vague ∪ malformed, negative = clear; precision/recall/F1.
 - **per reason code**: for each code, an indicator is positive when its *value* reasons contain the
   code (gold vs predicted), precision/recall/F1 over indicators.
+- **intervals**: 95% percentile bootstrap intervals (resampling indicators, 1,000 draws, fixed
+  seed) for defect precision and recall, overall and per source.
 - **spans**: value-field spans (empty spans such as EMPTY are skipped), code-agnostic. A predicted
   span matches a gold span when their overlap covers at least 50% of *each* span
   (``|p ∩ g| ≥ 0.5·max(|p|, |g|)``); matching is one-to-one, greedy by overlap.
@@ -284,6 +291,57 @@ def defect_score(items: Sequence[EvalItem], predictions: Sequence[Prediction]) -
     return Score(tp, fp, fn)
 
 
+def _defect_outcomes(items: Sequence[EvalItem], predictions: Sequence[Prediction]) -> list[tuple[bool, bool]]:
+    """(gold defect, predicted defect) per scored indicator (na rows excluded)."""
+    return [
+        (item.gold.is_defect, pred.defect)
+        for item, pred in zip(items, predictions, strict=True)
+        if item.gold.label != "na"
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """95% bootstrap intervals for defect precision and recall."""
+
+    precision: tuple[float, float]
+    recall: tuple[float, float]
+
+
+def bootstrap_interval(
+    outcomes: Sequence[tuple[bool, bool]], *, draws: int = 1000, seed: int = 0, level: float = 0.95
+) -> Interval:
+    """Percentile bootstrap over indicators for precision and recall (a resample without any
+    predicted or gold defect is left out of that metric).
+
+    Example:
+        >>> iv = bootstrap_interval([(True, True)] * 95 + [(False, True)] * 5)
+        >>> 0.9 <= iv.precision[0] <= 0.95 <= iv.precision[1] <= 1.0, iv.recall
+        (True, (1.0, 1.0))
+    """
+    import numpy as np
+
+    if not outcomes:
+        return Interval((0.0, 0.0), (0.0, 0.0))
+    arr = np.array(outcomes, dtype=bool)
+    gold, pred = arr[:, 0], arr[:, 1]
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(arr), size=(draws, len(arr)))
+    g, p = gold[idx], pred[idx]
+    tp = (g & p).sum(axis=1)
+    predicted, actual = p.sum(axis=1), g.sum(axis=1)
+    alpha = (1 - level) / 2
+
+    def bounds(num: np.ndarray, den: np.ndarray) -> tuple[float, float]:
+        ok = den > 0
+        if not ok.any():
+            return (0.0, 0.0)
+        ratios = num[ok] / den[ok]
+        return (float(np.quantile(ratios, alpha)), float(np.quantile(ratios, 1 - alpha)))
+
+    return Interval(bounds(tp, predicted), bounds(tp, actual))
+
+
 def code_scores(items: Sequence[EvalItem], predictions: Sequence[Prediction]) -> dict[str, Score]:
     """Per reason code: is the code among the indicator's value reasons (gold vs predicted)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -455,14 +513,18 @@ class SystemResult:
     codes: dict[str, Score]
     spans: Score | None
     predictions: list[Prediction] = field(default_factory=list)
+    intervals: dict[str, Interval] = field(default_factory=dict)  # "" = all, else per source
 
 
 def score_system(system: System, items: Sequence[EvalItem]) -> SystemResult:
     predictions = system.predict(items)
     by_kind: dict[str, Score] = {}
+    intervals = {"": bootstrap_interval(_defect_outcomes(items, predictions))}
     for kind in sorted({i.gold.kind for i in items}):
         chosen = [(i, p) for i, p in zip(items, predictions, strict=True) if i.gold.kind == kind]
-        by_kind[kind] = defect_score([c[0] for c in chosen], [c[1] for c in chosen])
+        kind_items, kind_preds = [c[0] for c in chosen], [c[1] for c in chosen]
+        by_kind[kind] = defect_score(kind_items, kind_preds)
+        intervals[kind] = bootstrap_interval(_defect_outcomes(kind_items, kind_preds))
     return SystemResult(
         system.name,
         defect_score(items, predictions),
@@ -470,11 +532,18 @@ def score_system(system: System, items: Sequence[EvalItem]) -> SystemResult:
         code_scores(items, predictions) if system.codes else {},
         span_score(items, predictions) if system.spans else None,
         predictions,
+        intervals,
     )
 
 
-def _fmt(score: Score) -> str:
-    return f"P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})"
+def _fmt(score: Score, interval: Interval | None = None) -> str:
+    if interval is None:
+        return f"P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})"
+    (p0, p1), (r0, r1) = interval.precision, interval.recall
+    return (
+        f"P {score.precision:.3f} [{p0:.3f}, {p1:.3f}]  R {score.recall:.3f} [{r0:.3f}, {r1:.3f}]  "
+        f"F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})"
+    )
 
 
 def format_report(
@@ -495,12 +564,13 @@ def format_report(
         + "，".join(f"{k} {sum(1 for i in counted if i.gold.kind == k)}" for k in kinds)
     )
     lines.extend(f"注：{n}" for n in notes)
+    lines.append("区间：P、R 后方括号内为 95% 自助法（bootstrap，按指标重抽样 1000 次）置信区间")
     for result in results:
         lines.append("")
         lines.append(f"== {result.name}")
-        lines.append(f"  缺陷（vague ∪ malformed）: {_fmt(result.defects)}")
+        lines.append(f"  缺陷（vague ∪ malformed）: {_fmt(result.defects, result.intervals.get(''))}")
         for kind, score in result.by_kind.items():
-            lines.append(f"    {kind:<10} {_fmt(score)}")
+            lines.append(f"    {kind:<10} {_fmt(score, result.intervals.get(kind))}")
         if result.spans is not None:
             lines.append(f"  片段（重叠 ≥50%）: {_fmt(result.spans)}")
         if result.codes:
@@ -620,6 +690,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LABELS_PATH = ROOT / "tests" / "data" / "review_labels.jsonl"
 SYNTHETIC_PATH = ROOT / "tests" / "data" / "review_synthetic.jsonl"
 BLIND_PATH = ROOT / "tests" / "data" / "review_blind.jsonl"
+BLIND2_PATH = ROOT / "tests" / "data" / "review_blind2.jsonl"
+BLIND3_PATH = ROOT / "tests" / "data" / "review_blind3.jsonl"
 RULE_SHEET_NAME = "审核口径模板.xlsx"
 
 
@@ -637,8 +709,8 @@ class ReviewEvaluation:
     def to_dict(self) -> dict[str, object]:
         """The metrics as plain data (for ``--json``)."""
 
-        def score(s: Score) -> dict[str, float | int]:
-            return {
+        def score(s: Score, interval: Interval | None = None) -> dict[str, object]:
+            out: dict[str, object] = {
                 "precision": round(s.precision, 4),
                 "recall": round(s.recall, 4),
                 "f1": round(s.f1, 4),
@@ -646,6 +718,10 @@ class ReviewEvaluation:
                 "fp": s.fp,
                 "fn": s.fn,
             }
+            if interval is not None:
+                out["precision_95ci"] = [round(x, 4) for x in interval.precision]
+                out["recall_95ci"] = [round(x, 4) for x in interval.recall]
+            return out
 
         return {
             "rows": sum(1 for i in self.items if i.gold.label != "na"),
@@ -653,8 +729,8 @@ class ReviewEvaluation:
             "systems": [
                 {
                     "name": r.name,
-                    "defects": score(r.defects),
-                    "by_source": {k: score(v) for k, v in r.by_kind.items()},
+                    "defects": score(r.defects, r.intervals.get("")),
+                    "by_source": {k: score(v, r.intervals.get(k)) for k, v in r.by_kind.items()},
                     "spans": score(r.spans) if r.spans is not None else None,
                     "codes": {k: score(v) for k, v in r.codes.items()},
                 }
@@ -669,6 +745,8 @@ def evaluate_review(
     labels_path: str | Path = LABELS_PATH,
     synthetic_path: str | Path | None = SYNTHETIC_PATH,
     blind_path: str | Path | None = BLIND_PATH,
+    blind2_path: str | Path | None = BLIND2_PATH,
+    blind3_path: str | Path | None = BLIND3_PATH,
     songgang_dir: str | Path | None = None,
     with_model: bool = True,
     ablation: bool = False,
@@ -718,7 +796,7 @@ def evaluate_review(
     if unlabelled:
         notes.append(f"{len(unlabelled)} 条读入的指标没有标注，未计入")
     items = list(joined.items)
-    for path in (synthetic_path, blind_path):
+    for path in (synthetic_path, blind_path, blind2_path, blind3_path):
         if path is not None and Path(path).is_file():
             items += synthetic_items(load_labels(path))
 

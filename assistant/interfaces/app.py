@@ -30,15 +30,19 @@ from .handlers import (
     ReviewView,
     WriteAccess,
     check_uploads,
+    corpus_sources,
     discard_uploads,
+    dismiss_flag,
     draft_table,
     export_draft,
     filter_review_rows,
     ingest_documents,
     library_filters,
     make_draft,
+    remove_corpus_source,
     rereview_table,
     review_documents,
+    review_row_target,
     row_details,
     search_library,
     search_templates,
@@ -199,12 +203,12 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                         uploads = gr.File(
                             label="上传绩效目标表（可多选）",
                             file_count="multiple",
-                            file_types=UPLOAD_TYPES,
+                            file_types=None,  # any file: a wrong type gets our Chinese reason, not gradio's English toast
                             type="filepath",
                             elem_id="review-files",
                         )
                         gr.HTML(
-                            f"<p class='muted'>支持 xlsx、docx、pdf、html、csv、txt；单个文件不超过 {MAX_UPLOAD_MB} MB，"
+                            f"<p class='muted'>支持 {'、'.join(t.lstrip('.') for t in UPLOAD_TYPES)}（CSV 可为 UTF-8、GBK 或 UTF-16）；单个文件不超过 {MAX_UPLOAD_MB} MB，"
                             f"一次最多 {MAX_FILES} 个。</p>"
                         )
                         pasted = gr.Textbox(
@@ -254,7 +258,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                         )
                         with gr.Row():
                             verdict_filter = gr.Dropdown(
-                                [ALL, NEEDS_WORK, *frames.VERDICT_NAMES.values()],
+                                [ALL, NEEDS_WORK, *frames.VERDICT_NAMES.values(), frames.NOT_APPLICABLE],
                                 value=ALL,
                                 label="结论",
                                 elem_id="filter-verdict",
@@ -267,6 +271,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                             )
                         review_rows = gr.Dataframe(
                             headers=frames.REVIEW_DISPLAY_COLUMNS,
+                            datatype=frames.REVIEW_DISPLAY_TYPES,  # 指标值 with its flagged spans marked
                             column_widths=["11%", "8%", "14%", "11%", "6%", "10%", "19%", "14%", "7%"],
                             interactive=False,
                             wrap=True,
@@ -274,7 +279,36 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                             label="逐条指标",
                             elem_id="review-rows",
                         )
+                        with gr.Accordion("撤销误报（审核人决定）", open=False, elem_id="dismiss-panel"):
+                            dismiss_row = gr.HTML(
+                                "<p class='muted'>在上表点选一行，选择要撤销的问题并写明理由；"
+                                "决定写入审核配置（review.toml 的 [[suppress]]），下次审核生效。</p>",
+                                elem_id="dismiss-row",
+                            )
+                            with gr.Row():
+                                dismiss_code = gr.Dropdown([], label="要撤销的问题", elem_id="dismiss-code")
+                                dismiss_reason = gr.Textbox(
+                                    label="理由（必填）",
+                                    placeholder="如：2023年口径，社会效益允许定性表述",
+                                    elem_id="dismiss-reason",
+                                )
+                            dismiss_token = gr.Textbox(
+                                label="导入口令",
+                                type="password",
+                                visible=writes.token is not None,
+                                elem_id="dismiss-token",
+                            )
+                            dismiss_button = gr.Button(
+                                "撤销该提示并写入审核配置", elem_id="dismiss-run", interactive=writes.enabled
+                            )
+                            dismiss_status = gr.HTML(
+                                ""
+                                if writes.enabled
+                                else message_html(writes.refusal(None, "撤销误报"), "info"),
+                                elem_id="dismiss-status",
+                            )
                 review_state = gr.State(None)
+                dismiss_target = gr.State(None)
 
             # ------------------------------------------------------------------ 指标库
             with gr.Tab("指标库", id="library"):
@@ -351,7 +385,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                 corpus_files = gr.File(
                     label=f"选择文件（可多选；单个不超过 {MAX_UPLOAD_MB} MB）",
                     file_count="multiple",
-                    file_types=UPLOAD_TYPES,
+                    file_types=None,  # any file: a wrong type gets our Chinese reason, not gradio's English toast
                     type="filepath",
                     elem_id="corpus-files",
                     interactive=writes.enabled,
@@ -376,6 +410,26 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                     label="导入结果",
                     elem_id="corpus-table",
                 )
+                sources_table = gr.Dataframe(
+                    headers=frames.SOURCE_COLUMNS,
+                    interactive=False,
+                    wrap=True,
+                    max_height=300,
+                    label="语料库中的文档",
+                    elem_id="corpus-sources",
+                )
+                with gr.Row():
+                    remove_choice = gr.Dropdown(
+                        [], label="要删除的文档", scale=3, elem_id="corpus-remove-choice"
+                    )
+                    remove_button = gr.Button(
+                        "从语料库删除",
+                        variant="stop",
+                        scale=1,
+                        elem_id="corpus-remove",
+                        interactive=writes.enabled,
+                    )
+                remove_status = gr.HTML(elem_id="corpus-remove-status")
 
         # -------------------------------------------------------------------- events
         draft_inputs = [name, goal, budget, year, department]
@@ -531,6 +585,30 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                 concurrency_limit=None,
             )
 
+        def pick_review_row(evt: gr.SelectData) -> tuple[Any, ...]:
+            target, line, problems = review_row_target(evt.row_value)
+            return target, line, gr.Dropdown(choices=problems, value=problems[0] if problems else None)
+
+        review_rows.select(
+            pick_review_row, None, [dismiss_target, dismiss_row, dismiss_code], api_visibility="private"
+        )
+
+        def run_dismiss(target: Any, problem: Any, reason: Any, token: Any) -> str:
+            refused = writes.refusal(
+                token, "撤销误报"
+            )  # checked again here: the endpoint is callable directly
+            if refused is not None:
+                return message_html(refused)
+            return dismiss_flag(target, problem, reason, store_dir=store)
+
+        if writes.enabled:  # the decision is written into the store's review.toml: a write
+            dismiss_button.click(
+                run_dismiss,
+                [dismiss_target, dismiss_code, dismiss_reason, dismiss_token],
+                dismiss_status,
+                api_name="dismiss",
+            )
+
         def load_filters() -> tuple[Any, ...]:
             slots, departments, years = library_filters(store)
             return gr.Dropdown(choices=slots), gr.Dropdown(choices=departments), gr.Dropdown(choices=years)
@@ -567,22 +645,58 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             api_visibility="private",
         )
 
+        def list_sources() -> tuple[Any, ...]:
+            table, names = corpus_sources(store)
+            return table, gr.Dropdown(choices=names, value=None)
+
+        app.load(list_sources, outputs=[sources_table, remove_choice])
+
         def run_ingest(files: Any, token: Any) -> tuple[Any, ...]:
             try:
                 refused = writes.refusal(token)  # checked again here: the endpoint is callable directly
                 if refused is not None:
-                    return (message_html(refused), gr.skip(), gr.skip(), *[gr.skip()] * 3)
+                    return (message_html(refused), *[gr.skip()] * 7)
                 html, table = ingest_documents(files, store_dir=store)
             finally:
                 discard_uploads(files)
-            return html, table, store_status(store), *load_filters()
+            return html, table, store_status(store), *load_filters(), *list_sources()
 
-        if writes.enabled:  # a read-only app has no ingest endpoint at all
+        def run_remove(source: Any, token: Any) -> tuple[Any, ...]:
+            refused = writes.refusal(token, "删除文档")
+            if refused is not None:
+                return (message_html(refused), *[gr.skip()] * 6)
+            html, table, names = remove_corpus_source(source, store_dir=store)
+            return html, table, gr.Dropdown(choices=names, value=None), store_status(store), *load_filters()
+
+        if writes.enabled:  # a read-only app has no ingest, remove or dismiss endpoint at all
             ingest_button.click(
                 run_ingest,
                 [corpus_files, ingest_token],
-                [ingest_status, ingest_table, status_bar, level2_filter, department_filter, year_filter],
+                [
+                    ingest_status,
+                    ingest_table,
+                    status_bar,
+                    level2_filter,
+                    department_filter,
+                    year_filter,
+                    sources_table,
+                    remove_choice,
+                ],
                 api_name="ingest",
+            )
+            remove_button.click(
+                run_remove,
+                [remove_choice, ingest_token],
+                [
+                    remove_status,
+                    sources_table,
+                    remove_choice,
+                    status_bar,
+                    level2_filter,
+                    department_filter,
+                    year_filter,
+                ],
+                api_name="remove",
             )
     app.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_SIZE)
     return app
@@ -639,7 +753,9 @@ __all__ = [
     "WriteAccess",
     "build_app",
     "check_uploads",
+    "corpus_sources",
     "discard_uploads",
+    "dismiss_flag",
     "draft_table",
     "export_draft",
     "swap_alternative",
@@ -653,7 +769,9 @@ __all__ = [
     "make_draft",
     "message_html",
     "rereview_table",
+    "remove_corpus_source",
     "review_documents",
+    "review_row_target",
     "row_details",
     "search_library",
     "store_status",

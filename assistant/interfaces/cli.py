@@ -17,14 +17,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from importlib import import_module
 from types import ModuleType
+from typing import NoReturn
 
 from .. import __version__
 
-COMMANDS = ("ingest", "review", "suggest", "serve", "models", "eval", "store")
+COMMANDS = ("ingest", "review", "suggest", "serve", "models", "eval", "store", "remove")
 _PACKAGE = "assistant.interfaces.commands"
 
 
@@ -39,9 +41,50 @@ def _load_command(name: str) -> ModuleType | None:
         raise
 
 
+# argparse's own error messages, said in Chinese (the contract: one line, exit status 2)
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"^unrecognized arguments: (.*)$"), "无法识别的参数：{0}"),
+    (re.compile(r"^the following arguments are required: (.*)$"), "缺少必需的参数：{0}"),
+    (
+        re.compile(r"^argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)$"),
+        "{0} 不能是“{1}”，可选：{2}",
+    ),
+    (re.compile(r"^argument (.*?): expected one argument$"), "{0} 后面需要一个值"),
+    (re.compile(r"^argument (.*?): invalid (\w+) value: '?(.*?)'?$"), "{0} 的值“{2}”无效（需要 {1}）"),
+    (re.compile(r"^argument (.*?): not allowed with argument (.*)$"), "{0} 不能与 {1} 同时使用"),
+    (re.compile(r"^argument (.*?): (.*)$"), "{0}：{1}"),
+)
+
+
+def chinese_usage_error(message: str) -> str:
+    """argparse's message in Chinese (the message itself when it is not one of the known forms).
+
+    Example:
+        >>> chinese_usage_error("unrecognized arguments: --bogus")
+        '无法识别的参数：--bogus'
+        >>> chinese_usage_error("argument COMMAND: invalid choice: 'x' (choose from 'ingest', 'review')")
+        "COMMAND 不能是“x”，可选：'ingest', 'review'"
+    """
+    for pattern, template in _ARGPARSE_MESSAGES:
+        m = pattern.match(message)
+        if m:
+            return template.format(*m.groups())
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one Chinese line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        from .commands.common import print_error
+
+        print_error(f"{chinese_usage_error(message)}（用 `{self.prog} --help` 查看用法）")
+        raise SystemExit(2)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The parser with every available command, and which module runs each command name."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="assistant",
         description="绩效目标助手：为项目支出绩效目标表推荐可衡量的指标，并标出含糊的指标值。",
     )

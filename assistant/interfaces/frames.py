@@ -24,6 +24,7 @@ from ..records.levels import LEVEL1, LEVEL2
 from ..records.schema import (
     PLACEHOLDER_MARK,
     DraftResult,
+    Finding,
     IndicatorReview,
     ProjectReview,
     Reason,
@@ -45,7 +46,12 @@ LABEL_NAMES = LABEL_ZH
 #: Joins reason names in one cell (the names themselves may contain 、).
 PROBLEM_SEPARATOR = "；"
 #: Background colours of verdict cells (light, readable with black text).
-VERDICT_COLOURS = {VERDICT_ZH["ok"]: "#d9f2de", VERDICT_ZH["warn"]: "#fff0c2", VERDICT_ZH["block"]: "#fad4d8"}
+VERDICT_COLOURS = {
+    VERDICT_ZH["ok"]: "#d9f2de",
+    VERDICT_ZH["warn"]: "#fff0c2",
+    VERDICT_ZH["block"]: "#fad4d8",
+    LABEL_ZH["na"]: "#e9ecef",
+}
 
 DRAFT_COLUMNS = ["序号", "一级指标", "二级指标", "三级指标", "指标值", "范围", "置信度", "审核"]
 #: The 审核 cell of a row whose value the drafter still has to fill in (no source gives a number).
@@ -77,11 +83,17 @@ REVIEW_COLUMNS = [
     "得分",
     "一级指标",
     "来源",
+    "片段",  # flagged spans of the value: [(start, end, 问题名)], highlighted in the app
 ]
 #: The columns the app shows (the rest stay in the data and the downloadable reports).
 REVIEW_DISPLAY_COLUMNS = REVIEW_COLUMNS[:9]
+#: Per display column: the value column is HTML (flagged spans marked), the rest plain text.
+REVIEW_DISPLAY_TYPES = ["html" if c == "指标值" else "str" for c in REVIEW_DISPLAY_COLUMNS]
+#: Shown instead of a verdict for an intentionally empty slot (label ``na``), never as 通过.
+NOT_APPLICABLE = LABEL_ZH["na"]
 PROJECT_COLUMNS = ["项目", "指标数", "退回", "提醒", "表格问题", "部门", "年度", "来源"]
 INGEST_COLUMNS = ["文件", "状态", "项目数", "指标数", "新增", "跳过", "说明"]
+SOURCE_COLUMNS = ["文件", "项目数", "指标数"]
 LIBRARY_COLUMNS = ["三级指标", "指标值", "二级指标", "一级指标", "项目", "部门", "年度", "来源", "位置"]
 
 
@@ -93,6 +105,16 @@ def esc(text: object) -> str:
 def code_name(code: str) -> str:
     """The Chinese name of a reason code (the code itself when unknown)."""
     return CODE_NAMES.get(code, code)
+
+
+def code_of(name: str) -> str:
+    """The reason code behind a Chinese name shown in the app (the name itself when unknown).
+
+    Example:
+        >>> code_of(code_name("DEGREE"))
+        'DEGREE'
+    """
+    return next((code for code, shown in CODE_NAMES.items() if shown == name), name)
 
 
 def _number(value: float | None) -> str:
@@ -259,23 +281,61 @@ def highlighted_spans(review: IndicatorReview) -> list[tuple[str, str | None]]:
         >>> highlighted_spans(r)
         [('明显', '程度词代替阈值'), ('提升', None)]
     """
+    return split_spans(review.indicator.value, value_spans(review))
+
+
+def value_spans(review: IndicatorReview) -> list[tuple[int, int, str]]:
+    """The flagged spans of the value as ``(start, end, 问题名)``, in order (empty spans left out)."""
     text = review.indicator.value
-    spans = sorted(
-        (r for r in review.reasons if r.field == "value" and 0 <= r.start < r.end <= len(text)),
-        key=lambda r: (r.start, -r.end),
-    )
+    return [
+        (r.start, r.end, code_name(r.code))
+        for r in sorted(review.reasons, key=lambda r: (r.start, -r.end))
+        if r.field == "value" and 0 <= r.start < r.end <= len(text)
+    ]
+
+
+def split_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> list[tuple[str, str | None]]:
+    """``text`` cut into (piece, category) with the spans as categories (overlaps: the first wins).
+
+    Example:
+        >>> split_spans("明显提升", [(0, 2, "程度词代替阈值")])
+        [('明显', '程度词代替阈值'), ('提升', None)]
+    """
     pieces: list[tuple[str, str | None]] = []
     position = 0
-    for reason in spans:
-        if reason.start < position:
+    for start, end, label in spans:
+        if start < position or end > len(text):
             continue  # overlapping spans: keep the first
-        if reason.start > position:
-            pieces.append((text[position : reason.start], None))
-        pieces.append((text[reason.start : reason.end], code_name(reason.code)))
-        position = reason.end
+        if start > position:
+            pieces.append((text[position:start], None))
+        pieces.append((text[start:end], label))
+        position = end
     if position < len(text) or not pieces:
         pieces.append((text[position:], None))
     return pieces
+
+
+def marked_value_html(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """The value as escaped HTML with each flagged span in ``<mark>`` (its problem as the tooltip).
+
+    Example:
+        >>> marked_value_html("明显<提升>", [(0, 2, "程度词代替阈值")])
+        '<mark title="程度词代替阈值">明显</mark>&lt;提升&gt;'
+    """
+    return "".join(
+        f'<mark title="{esc(label)}">{esc(piece)}</mark>' if label else esc(piece)
+        for piece, label in split_spans(text, spans)
+    )
+
+
+def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The shown columns of review rows, the value with its flagged spans marked (HTML)."""
+    shown = rows[REVIEW_DISPLAY_COLUMNS].reset_index(drop=True).copy()
+    spans = rows["片段"].tolist() if "片段" in rows.columns else [[] for _ in range(len(rows))]
+    shown["指标值"] = [
+        marked_value_html(str(v), s or []) for v, s in zip(shown["指标值"], spans, strict=True)
+    ]
+    return shown
 
 
 def review_detail_html(review: IndicatorReview | None) -> str:
@@ -318,23 +378,39 @@ def review_rows_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
         project = project_review.project
         for r in project_review.indicators:
             codes, messages = _reason_text(r.reasons)
+            na = r.label == "na"
             rows.append(
                 [
                     project.name,
                     r.indicator.level2,
                     r.indicator.name,
                     r.indicator.value,
-                    VERDICT_NAMES.get(r.verdict, r.verdict),
+                    NOT_APPLICABLE if na else VERDICT_NAMES.get(r.verdict, r.verdict),
                     codes,
                     messages,
                     r.rewrite or "",
                     r.indicator.location,
-                    int(r.score),
+                    None if na else int(r.score),  # an empty slot is not scored (not 通过 with 0)
                     r.indicator.level1,
                     project.source,
+                    value_spans(r),
                 ]
             )
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+
+
+def finding_text(finding: Finding, most: int = 5) -> str:
+    """A table finding with its evidence (both years' rows, the goal clause) in one cell.
+
+    Example:
+        >>> finding_text(Finding("TARGET_LOWERED", "目标值降低", ("培训人次：2022年“≥500人次” → 2023年“≥400人次”",)))
+        '目标值降低（培训人次：2022年“≥500人次” → 2023年“≥400人次”）'
+    """
+    if not finding.evidence:
+        return finding.message
+    shown = " | ".join(finding.evidence[:most])
+    more = f" | …另有{len(finding.evidence) - most}条" if len(finding.evidence) > most else ""
+    return f"{finding.message}（{shown}{more}）"
 
 
 def projects_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
@@ -344,7 +420,7 @@ def projects_frame(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     rows = []
     for pr in reviews:
         verdicts = Counter(r.verdict for r in pr.indicators)
-        findings = "；".join(f.message for f in pr.findings)
+        findings = "；".join(finding_text(f) for f in pr.findings)
         p = pr.project
         rows.append(
             [
@@ -381,31 +457,53 @@ def defect_counts(reviews: Sequence[ProjectReview]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["问题", "代码", "数量", "类别"])
 
 
+def project_labels(reviews: Sequence[ProjectReview]) -> list[str]:
+    """One distinct, readable chart label per reviewed project: its full name, then what tells
+    same-name projects apart (部门, 年度, source and location) only where names repeat.
+
+    Example:
+        >>> from assistant.records.schema import Project
+        >>> a, b = Project("社区经费", (), department="甲社区"), Project("社区经费", (), department="乙社区")
+        >>> project_labels([ProjectReview(a, ()), ProjectReview(b, ()), ProjectReview(Project("培训", ()), ())])
+        ['社区经费（甲社区）', '社区经费（乙社区）', '培训']
+    """
+    names = [pr.project.name or pr.project.source for pr in reviews]
+    repeated = Counter(names)
+    labels = []
+    for pr, name in zip(reviews, names, strict=True):
+        p = pr.project
+        if repeated[name] == 1:
+            labels.append(name)
+            continue
+        extra = "，".join(str(x) for x in (p.department, p.year) if x) or f"{p.source} {p.location}".strip()
+        labels.append(f"{name}（{extra}）")
+    seen: Counter[str] = Counter()
+    unique = []
+    for label in labels:  # still equal (same name, unit and year): number them in document order
+        seen[label] += 1
+        unique.append(label if labels.count(label) == 1 else f"{label}#{seen[label]}")
+    return unique
+
+
 def project_defect_counts(reviews: Sequence[ProjectReview], limit: int = 12) -> pd.DataFrame:
     """Indicators to send back (退回) and to check (提醒) per project, the worst ``limit`` projects.
 
+    Projects are told apart by their full identity (:func:`project_labels`), never by a cut name.
     Long format for a stacked bar chart: columns 项目, 结论, 数量.
     """
     import pandas as pd
 
     totals: list[tuple[str, int, int]] = []
-    seen: Counter[str] = Counter()
-    for pr in reviews:
-        name = pr.project.name or pr.project.source
-        seen[name] += 1
-        label = name if seen[name] == 1 else f"{name}（{seen[name]}）"
-        verdicts = Counter(r.verdict for r in pr.indicators)
-        totals.append((label, verdicts["block"], verdicts["warn"]))
+    for label, pr in zip(project_labels(reviews), reviews, strict=True):
+        verdicts = Counter(r.verdict for r in pr.indicators if r.label != "na")
+        if verdicts["block"] or verdicts["warn"]:
+            totals.append((label, verdicts["block"], verdicts["warn"]))
     totals.sort(key=lambda t: (-t[1], -t[2]))
     rows = []
     for label, block, warn in totals[:limit]:
-        rows.append([_short(label), "退回", block])
-        rows.append([_short(label), "提醒", warn])
+        rows.append([label, VERDICT_NAMES["block"], block])
+        rows.append([label, VERDICT_NAMES["warn"], warn])
     return pd.DataFrame(rows, columns=["项目", "结论", "数量"])
-
-
-def _short(text: str, width: int = 12) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def library_frame(entries: Sequence[LibraryEntry]) -> pd.DataFrame:

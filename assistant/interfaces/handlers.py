@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 TITLE = "绩效目标助手"
 MAX_UPLOAD_MB = 20  # per file (Gradio refuses bigger uploads while receiving them, before storing)
 MAX_FILES = 30
-UPLOAD_TYPES = [".xlsx", ".xlsm", ".docx", ".pdf", ".html", ".htm", ".csv", ".tsv", ".txt"]
+UPLOAD_TYPES = [".xlsx", ".xlsm", ".xls", ".docx", ".pdf", ".html", ".htm", ".csv", ".tsv", ".txt"]
 SEARCH_MODES = {"混合（语义＋关键词）": "hybrid", "关键词": "keyword", "语义": "semantic"}
 ALL = "全部"
 NEEDS_WORK = "需修改（退回＋提醒）"
@@ -92,7 +92,8 @@ WRITE_TOKEN_ENV = "ASSISTANT_INGEST_TOKEN"
 
 @dataclass(frozen=True, slots=True)
 class WriteAccess:
-    """Whether the app may write to the store (the 语料 tab's ingest), and the token it then needs.
+    """Whether the app may write to the store (the 语料 tab's ingest and remove, the 审核 tab's
+    dismissals saved in the store's review.toml), and the token it then needs.
 
     Read-only by default: ``assistant serve --allow-ingest`` turns writes on (on a loopback address;
     beyond loopback it also needs a token), and a token in ``$ASSISTANT_INGEST_TOKEN`` turns them on
@@ -121,11 +122,13 @@ class WriteAccess:
             )
         return cls(True)
 
-    def refusal(self, given: object = None) -> str | None:
-        """Why a write is refused (a message for the page), or ``None`` when it is allowed."""
+    def refusal(self, given: object = None, action: str = "导入") -> str | None:
+        """Why a write (``action``: 导入, 删除文档, 撤销误报) is refused (a message for the page), or
+        ``None`` when it is allowed."""
         if not self.enabled:
             return (
-                "导入已关闭：应用以只读方式运行。管理员可用 `assistant serve --allow-ingest` 启动以开放导入"
+                f"{action}已关闭：应用以只读方式运行。管理员可用 `assistant serve --allow-ingest` 启动以开放"
+                "导入、删除文档和撤销误报"
             )
         if self.token is not None and not hmac.compare_digest(_text(given).encode(), self.token.encode()):
             return "导入口令不正确；请向管理员索取（服务器环境变量 ASSISTANT_INGEST_TOKEN）"
@@ -622,7 +625,7 @@ def review_documents(
     return ReviewView(
         status,
         frames.style_counts(projects),
-        frames.style_verdicts(rows[frames.REVIEW_DISPLAY_COLUMNS]),
+        frames.style_verdicts(frames.display_rows(rows)),
         codes,
         frames.project_defect_counts(reviews),
         reports,
@@ -642,7 +645,7 @@ def filter_review_rows(
         return pd.DataFrame(columns=frames.REVIEW_DISPLAY_COLUMNS)
     chosen = rows
     if verdict == NEEDS_WORK:
-        chosen = chosen[chosen["结论"] != frames.VERDICT_NAMES["ok"]]
+        chosen = chosen[~chosen["结论"].isin([frames.VERDICT_NAMES["ok"], frames.NOT_APPLICABLE])]
     elif verdict and verdict != ALL:
         chosen = chosen[chosen["结论"] == verdict]
     if problem and problem != ALL:
@@ -651,7 +654,65 @@ def filter_review_rows(
         ]
     if project and project != ALL:
         chosen = chosen[chosen["项目"] == project]
-    return frames.style_verdicts(chosen[frames.REVIEW_DISPLAY_COLUMNS].reset_index(drop=True))
+    return frames.style_verdicts(frames.display_rows(chosen))
+
+
+class DismissTarget(NamedTuple):
+    """The review row a reviewer picked to dismiss one of its flags."""
+
+    project: str
+    indicator: str
+    problems: list[str]
+
+
+def review_row_target(row: Sequence[object] | None) -> tuple[DismissTarget | None, str, list[str]]:
+    """A row picked in the 逐条指标 table (its cells, display order): the target, a line saying
+    which row it is, and its problems (the choices for the flag to dismiss)."""
+    cells = list(row or [])
+    columns = frames.REVIEW_DISPLAY_COLUMNS
+    if len(cells) < len(columns):
+        return None, message_html("请在“逐条指标”表中点选一行", "info"), []
+    cell = dict(zip(columns, cells, strict=False))
+    problems = [p for p in str(cell["问题"] or "").split(frames.PROBLEM_SEPARATOR) if p]
+    target = DismissTarget(str(cell["项目"]), str(cell["三级指标"]), problems)
+    if not problems:
+        return target, message_html(f"“{target.indicator}”没有需要撤销的提示", "info"), []
+    return (
+        target,
+        message_html(
+            f"已选：项目“{target.project}”·指标“{target.indicator}”；问题：{'、'.join(problems)}", "info"
+        ),
+        problems,
+    )
+
+
+def dismiss_flag(
+    target: DismissTarget | None,
+    problem: object,
+    justification: object,
+    store_dir: str | Path | None = None,
+) -> str:
+    """Save the reviewer's dismissal of one flag (with the reason) as a [[suppress]] entry in the
+    review config; the next 开始审核 run no longer reports it."""
+    if target is None:
+        return message_html("请先在“逐条指标”表中点选一行", "info")
+    name = _text(problem)
+    if not name or name not in target.problems:
+        return message_html("请选择要撤销的问题", "info")
+    reason = _text(justification)
+    if not reason:
+        return message_html("请填写撤销理由：每条豁免都必须写明理由，会一并写入审核配置")
+    try:
+        path = workbench_for(store_dir).dismiss(
+            target.project, target.indicator, frames.code_of(name), reason
+        )
+    except AssistantError as error:
+        return message_html(error)
+    return message_html(
+        f"已写入审核配置 {path}：项目“{target.project}”指标“{target.indicator}”的“{name}”不再报告"
+        f"（理由：{reason}）。重新点“开始审核”即生效；命令行用 --config {path}",
+        "ok",
+    )
 
 
 # ---------------------------------------------------------------------------------- 指标库 (library)
@@ -707,7 +768,14 @@ def search_library(
     status = f"{head}历史指标 {len(entries)} 条{note}" + (
         "" if len(entries) < limit else f"（只显示前 {limit} 条）"
     )
-    if not entries:
+    if not entries and text and wanted != "keyword" and library.semantic_available:
+        from ..engines.library import SEMANTIC_MIN
+
+        status = (
+            f"没有与“{text}”相近的历史指标：语料中没有关键词命中，语义相似度也都低于 {SEMANTIC_MIN:g}；"
+            "语料库可能还没有这类项目，可在“语料”页导入"
+        )
+    elif not entries:
         status = f"没有找到{head}历史指标{note}；换个说法或放宽筛选条件试试"
     return message_html(status, "info" if entries else "error"), frames.library_frame(entries)
 
@@ -748,7 +816,7 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
     try:
         paths = check_uploads(files)
         if not paths:
-            return message_html("请先选择要导入的文件（xlsx、docx、pdf、html、csv、txt）", "info"), empty
+            return message_html("请先选择要导入的文件（xlsx、xls、docx、pdf、html、csv、txt）", "info"), empty
         bench = workbench_for(store_dir)
         report = bench.ingest(paths)
     except AssistantError as error:
@@ -765,3 +833,35 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
             for line in frames.ingest_lines(outcome)
         )
     return html, frames.ingest_frame(report)
+
+
+def corpus_sources(store_dir: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The documents in the corpus (文件, 项目数, 指标数) and their names for the remove menu."""
+    import pandas as pd
+
+    try:
+        sources = workbench_for(store_dir).store.sources()
+    except AssistantError:
+        return pd.DataFrame(columns=frames.SOURCE_COLUMNS), []
+    table = pd.DataFrame(
+        [[s.source, s.projects, s.indicators] for s in sources], columns=frames.SOURCE_COLUMNS
+    )
+    return table, [s.source for s in sources]
+
+
+def remove_corpus_source(
+    source: object, store_dir: str | Path | None = None
+) -> tuple[str, pd.DataFrame, list[str]]:
+    """Remove one ingested document from the corpus (as ``assistant remove``); status, table, menu."""
+    name = _text(source)
+    if not name:
+        return message_html("请先选择要删除的文档", "info"), *corpus_sources(store_dir)
+    try:
+        info = workbench_for(store_dir).store.remove_source(name)
+    except AssistantError as error:
+        return message_html(error), *corpus_sources(store_dir)
+    status = message_html(
+        f"已从语料库删除 {info.source}：{info.projects} 个项目，{info.indicators} 条指标（检索索引在下次检索时更新）",
+        "ok",
+    )
+    return status, *corpus_sources(store_dir)

@@ -68,13 +68,25 @@ class Workbench:
             default store (``$ASSISTANT_STORE`` or the project's corpus).
         embedder: shared by suggest and library search; ``None`` → the default embedder when the
             embedding layer is installed; ``False`` → keyword retrieval only.
-        reviewer: a ready review engine (``None`` → ``Reviewer.with_default_model`` over the store).
+        reviewer: a ready review engine (``None`` → ``Reviewer.with_default_model`` over the store,
+            configured by :attr:`review_config_path` when that file exists).
+        review_config: the review config (TOML) reviewers' decisions are saved to; ``None`` →
+            ``review.toml`` in the store folder.
     """
 
-    def __init__(self, store: Any = None, *, embedder: Any = None, reviewer: Any = None):
+    def __init__(
+        self,
+        store: Any = None,
+        *,
+        embedder: Any = None,
+        reviewer: Any = None,
+        review_config: str | Path | None = None,
+    ):
         self._store_arg = store
         self._embedder_arg = embedder
         self._reviewer = reviewer
+        self._reviewer_given = reviewer is not None
+        self._review_config = Path(review_config) if review_config is not None else None
         self._store: Store | None = None
         self._suggester: Any = None
         self._library: IndicatorLibrary | None = None
@@ -108,10 +120,34 @@ class Workbench:
     def reviewer(self) -> Any:
         with self._lock:
             if self._reviewer is None:
-                from ..engines.review import Reviewer
+                from ..engines.review import ReviewConfig, Reviewer
 
-                self._reviewer = Reviewer.with_default_model(store=self.store)
+                path = self.review_config_path
+                config = ReviewConfig.load(path) if path.is_file() else None
+                self._reviewer = Reviewer.with_default_model(config, store=self.store)
             return self._reviewer
+
+    @property
+    def review_config_path(self) -> Path:
+        """Where reviewers' decisions ([[suppress]] entries) are kept: ``review.toml`` by default."""
+        return self._review_config or self.store.directory / "review.toml"
+
+    def dismiss(self, project: str, indicator: str, code: str, justification: str) -> Path:
+        """Save a reviewer's dismissal of one flag as a ``[[suppress]]`` entry; the next review applies it.
+
+        Raises:
+            InputError: no justification or an unknown code (nothing is written then).
+        """
+        from ..engines.review.config import Suppression, append_suppression
+
+        path = append_suppression(
+            self.review_config_path,
+            Suppression(indicator, justification.strip(), project or None, code or None),
+        )
+        with self._lock:
+            if not self._reviewer_given:
+                self._reviewer = None  # rebuilt with the new config on the next review
+        return path
 
     @property
     def library(self) -> IndicatorLibrary:

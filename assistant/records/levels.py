@@ -34,6 +34,7 @@ LEVEL2_PARENT = {
     "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标",
     "服务对象满意度指标": "满意度指标",
+    "其他满意度指标": "满意度指标",  # some exports add it; kept as printed (not in LEVEL2's required slots)
     "经济成本指标": "成本指标",
     "社会成本指标": "成本指标",
     "生态环境成本指标": "成本指标",
@@ -80,10 +81,14 @@ def normalise_level2(label: str) -> str:
     Example:
         >>> normalise_level2("数量指标（必填硬性指标）"), normalise_level2("22-社会效益"), normalise_level2("满意度指标")
         ('数量指标', '社会效益指标', '服务对象满意度指标')
+        >>> normalise_level2("其他满意度指标")
+        '其他满意度指标'
     """
     text = _clean(label)
     if not text:
         return ""
+    if text.startswith("其他满意"):
+        return "其他满意度指标"
     for canonical, key in (
         ("数量指标", "数量"),
         ("质量指标", "质量"),

@@ -167,9 +167,14 @@ class Finding:
 
     code: str
     message: str
+    evidence: tuple[str, ...] = ()  # the quoted text behind it (goal clause, rows of both years …)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """``{"code", "message"}`` as in the CLI contract, plus ``"evidence"`` when there is some."""
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.evidence:
+            data["evidence"] = list(self.evidence)
+        return data
 
 
 @dataclass(frozen=True, slots=True)

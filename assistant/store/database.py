@@ -29,7 +29,8 @@ Deduplication (so re-ingesting a document adds nothing):
        improved) is a *conflict*: it is not stored, and the caller hears about it, unless the call
        asks to ``replace``; then it replaces the copy stored by an earlier call. Two projects of the
        same call never replace each other, two different projects never do (two folders' 绩效目标表.csv
-       with one project name but two departments are two projects), and nothing else is deleted.
+       with one project name but two departments are two projects), and nothing else is deleted —
+       except by :meth:`Store.remove_source`, on request (``assistant remove``).
 
 Example:
     >>> import tempfile
@@ -155,6 +156,15 @@ class ProjectOutcome:
 
     status: Status
     previous: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """One ingested document: its file name and how many projects and indicators it gave."""
+
+    source: str
+    projects: int
+    indicators: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +371,78 @@ class Store:
                 f"未写入任何项目（事务已回滚，存储保持原样）：{describe_os_error(exc, self._directory)}"
             ) from exc
         return result
+
+    def sources(self) -> list[SourceInfo]:
+        """Each ingested document (``source``) with its project and indicator counts, in ingest order."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT source, COUNT(*), SUM(indicator_count), MIN(seq) FROM projects GROUP BY source ORDER BY MIN(seq)"
+            ).fetchall()
+        return [
+            SourceInfo(source, int(projects), int(indicators or 0))
+            for source, projects, indicators, _ in rows
+        ]
+
+    def remove_source(self, source: str) -> SourceInfo:
+        """Delete every project read from ``source`` in one transaction: a file name as stored (every
+        file of that name), or a file's path as ingested (its ``origin``: that file only, when two
+        folders hold files of one name).
+
+        Raises:
+            InputError: no project comes from ``source`` (the message lists the stored sources).
+            StoreError: the database cannot be written.
+
+        Example:
+            >>> import tempfile
+            >>> from assistant.records.schema import Project
+            >>> store = Store.open(tempfile.mkdtemp())
+            >>> _ = store.add_projects([Project(name="党员培训", source="a.txt"), Project(name="慰问", source="b.txt")])
+            >>> store.remove_source("a.txt"), [s.source for s in store.sources()], store.revision
+            (SourceInfo(source='a.txt', projects=1, indicators=0), ['b.txt'], 2)
+        """
+        from ..errors import InputError
+
+        try:
+            with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    _ensure_origin_column(con)  # stores created before project identity used the path
+                    where = "source = ? OR origin = ?"
+                    found = con.execute(
+                        f"SELECT COUNT(*), SUM(indicator_count) FROM projects WHERE {where}", (source, source)
+                    ).fetchone()
+                    if not found[0]:
+                        con.execute("ROLLBACK")
+                        known = [row[0] for row in con.execute("SELECT DISTINCT source FROM projects")]
+                        close = [k for k in known if source in k or k in source][:5]
+                        hint = (
+                            f"；是否指：{'、'.join(close)}"
+                            if close
+                            else f"（共 {len(known)} 个来源，用 --list 查看）"
+                        )
+                        raise InputError(f"存储中没有来自“{source}”的项目{hint}")
+                    con.execute(f"DELETE FROM projects WHERE {where}", (source, source))
+                    revision = _meta_int(con, "revision") + 1
+                    con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+                    manifest = _manifest_data(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            con.execute("ROLLBACK")
+                    raise
+                self._write_manifest(manifest)
+        except StoreError as exc:
+            raise StoreError(f"未删除任何项目（事务已回滚，存储保持原样）：{exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"未删除任何项目（事务已回滚，存储保持原样）：{describe_database_error(exc, self._directory)}"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(
+                f"未删除任何项目（事务已回滚，存储保持原样）：{describe_os_error(exc, self._directory)}"
+            ) from exc
+        return SourceInfo(source, int(found[0]), int(found[1] or 0))
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write the manifest after a commit; failing to is a warning (the commit stands, and the

@@ -115,3 +115,28 @@ def test_a_docx_is_streamed_through_the_same_bounds(tmp_path: Path, monkeypatch:
         IngestError, match=r"长文.docx: word/document.xml 中有一段超过 \d+ 字的文本.*上限 32767 字"
     ):
         read_document(path)
+
+
+def test_an_xls_is_held_to_the_same_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An .xls is not a zip package: its sheets' grids are bounded (rows, cells, merged ranges)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    page = book.add_sheet("表")
+    page.write(0, 0, "三级指标")
+    page.write(0, 1, "指标值")
+    for row in range(1, 31):
+        page.write(row, 0, f"培训人次{row}")
+        page.write(row, 1, f"≥{row}人次")
+    for row in range(1, 4):
+        page.merge(row, row, 2, 3)
+    path = tmp_path / "旧表.xls"
+    book.save(str(path))
+    assert read_document(path)
+    monkeypatch.setenv("ASSISTANT_MAX_ROWS", "10")
+    with pytest.raises(IngestError, match=r"旧表.xls: .*上限 10 行.*ASSISTANT_MAX_ROWS"):
+        read_document(path)
+    monkeypatch.delenv("ASSISTANT_MAX_ROWS")
+    monkeypatch.setenv("ASSISTANT_MAX_MERGED_RANGES", "2")
+    with pytest.raises(IngestError, match=r"旧表.xls.*合并区域过多.*ASSISTANT_MAX_MERGED_RANGES"):
+        read_document(path)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.documents import grid, header_table, read_document, tables
+from assistant.documents import grid, header_table, tables
 from assistant.documents.grid import Grid, grid_to_projects
 from assistant.documents.header_table import header_role, match_header
 from assistant.documents.tables import read_delimited, sniff_delimiter
-from assistant.errors import IngestError
+from assistant.errors import IngestError, IngestWarning
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -94,11 +94,40 @@ def test_not_applicable_rows_are_kept_and_blank_rows_skipped(tmp_path: Path) -> 
     assert rows_of(read_delimited(path)[0]) == [("效益指标", "经济效益指标", "不适用", "不适用")]
 
 
-def test_gbk_csv_is_refused_with_the_reason(tmp_path: Path) -> None:
-    path = write(tmp_path / "gbk.csv", "三级指标,指标值\n培训人次,100人次\n", encoding="gbk")
-    with pytest.raises(IngestError, match="UTF-8") as raised:
-        read_document(path)
-    assert raised.value.file == "gbk.csv" and "GBK" in raised.value.reason
+TABLE = (
+    "项目名称,部门,一级指标,二级指标,三级指标,指标值\r\n"
+    "培训项目,组织部,产出指标,数量指标,培训人次,≥100人次\r\n"
+    "培训项目,组织部,产出指标,质量指标,合格率,≥95%\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [
+        ("gbk", "GB18030/GBK"),
+        ("gb18030", "GB18030/GBK"),
+        ("utf-16", "UTF-16"),  # with BOM (Excel's “Unicode text”)
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+    ],
+)
+def test_gbk_and_utf16_csv_are_read_like_utf8_and_the_encoding_is_said(
+    tmp_path: Path, encoding: str, label: str
+) -> None:
+    reference = read_delimited(write(tmp_path / "utf8.csv", TABLE))
+    with pytest.warns(IngestWarning, match=label):
+        projects = read_delimited(write(tmp_path / "other.csv", TABLE, encoding))
+    assert [rows_of(p) for p in projects] == [rows_of(p) for p in reference]
+    assert [i.location for i in projects[0].indicators] == ["第2行", "第3行"]
+
+
+def test_latin1_and_binary_csv_are_refused_with_the_reason(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="UTF-8"):
+        read_delimited(write(tmp_path / "a.csv", "name,value\ncafé,1\n", "latin-1"))
+    path = tmp_path / "b.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(IngestError, match="二进制"):
+        read_delimited(path)
 
 
 def test_missing_columns_are_listed(tmp_path: Path) -> None:

@@ -279,3 +279,54 @@ def test_corpus_tab_ingests_with_cli_messages(page, seeds_dir, tmp_path):
     _wait_text(page, "#corpus-status", "跳过", timeout=60_000)
     assert "新增 0 个项目" in page.locator("#corpus-status").inner_text()  # already in the store
     _shot(page, "corpus_ingest")
+
+
+def test_review_marks_spans_shows_not_applicable_and_a_reviewer_dismisses_a_flag(page):
+    page.get_by_role("tab", name="审核").click()
+    page.locator("#review-paste textarea").fill(
+        "项目名称\t二级指标\t三级指标\t指标值\n"
+        "社区饭堂\t社会效益指标\t用餐环境\t明显提升\n"
+        "社区饭堂\t成本指标\t食材成本\t50万%\n"
+        "社区饭堂\t经济效益指标\t不适用\t不适用\n"
+        "社区饭堂\t数量指标\t服务人次\t≥3000人次\n"
+    )
+    page.locator("#review-run").click()
+    _wait_text(page, "#review-status", "退回")
+    marks = page.locator("#review-rows mark").all_inner_texts()
+    assert {"明显", "提升", "万%"} <= set(marks), "flagged spans are marked in the table, not offsets"
+    rows = _rows(page, "#review-rows")
+    assert [r[4] for r in rows] == ["退回", "退回", "不适用", "通过"]
+    _cell(page, "#review-rows", 0, 2).click()
+    page.get_by_text("撤销误报（审核人决定）").click()
+    _wait_text(page, "#dismiss-row", "用餐环境", timeout=30_000)
+    page.locator("#dismiss-reason textarea").fill("2023年口径：社会效益允许定性表述")
+    page.locator("#dismiss-run").click()
+    _wait_text(page, "#dismiss-status", "已写入审核配置", timeout=30_000)
+    _shot(page, "review_dismissed")
+    page.locator("#review-run").click()  # the next run applies the reviewer's decision
+    assert _eventually(lambda: "程度词" not in _rows(page, "#review-rows")[0][5], timeout=60)
+
+
+def test_corpus_lists_documents_and_removes_one(page, tmp_path):
+    page.get_by_role("tab", name="语料").click()
+    extra = tmp_path / "临时表.csv"
+    extra.write_text("项目名称,三级指标,指标值\n临时项目,培训人次,≥100人次\n", encoding="utf-8")
+    page.locator("#corpus-files input[type=file]").set_input_files(str(extra))
+    page.wait_for_selector("#corpus-files >> text=.csv", timeout=30_000)
+    page.locator("#corpus-run").click()
+    _wait_text(page, "#corpus-sources", "临时表.csv", timeout=60_000)
+    page.locator("#corpus-remove-choice input").click()
+    page.locator('#corpus-remove-choice [role="option"][aria-label="临时表.csv"]').click()
+    page.locator("#corpus-remove").click()
+    _wait_text(page, "#corpus-remove-status", "已从语料库删除 临时表.csv", timeout=30_000)
+    assert _eventually(lambda: "临时表.csv" not in page.locator("#corpus-sources").inner_text())
+    _shot(page, "corpus_removed")
+
+
+def test_library_says_when_nothing_is_close(page):
+    page.get_by_role("tab", name="指标库").click()
+    page.locator("#library-query textarea").fill("供水")
+    page.locator("#library-run").click()
+    _wait_text(page, "#library-status", "没有与“供水”相近的历史指标")
+    assert _rows(page, "#library-rows") == []
+    _shot(page, "library_nothing_close")

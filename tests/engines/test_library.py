@@ -108,6 +108,17 @@ def test_semantic_search_uses_embedder_and_falls_back_without_one():
     assert plain.search("培训人次", mode="semantic", limit=1)[0].name == "培训人次"  # keyword fallback
 
 
+def test_semantic_search_cuts_off_unrelated_rows():
+    semantic = IndicatorLibrary(projects=PROJECTS, embedder=KeywordEmbedder())
+    # "供水" shares no keyword: its vector is the bias alone, cosine ≈ 0.1 with every row
+    assert semantic.search("供水", mode="semantic", limit=100) == []
+    assert semantic.search("供水", mode="hybrid", limit=100) == []
+    close = semantic.search("居民", mode="semantic", limit=100)
+    assert close and all("居民" in h.name for h in close)
+    # a lower floor lets the weak matches back in
+    assert len(semantic.search("供水", mode="semantic", limit=100, min_similarity=0.0)) == 10
+
+
 def test_bad_arguments_raise_input_error(library):
     with pytest.raises(InputError, match="检索方式"):
         library.search("x", mode="fuzzy")  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.evaluation.review_eval import (
+    BLIND2_PATH,
     BLIND_PATH,
     LABELS_PATH,
     SYNTHETIC_PATH,
@@ -284,6 +285,27 @@ def test_blind_cases_are_well_formed() -> None:
             assert 0 <= r.start < r.end <= len(row.value or ""), row.id
 
 
+def test_blind2_cases_are_well_formed_and_cover_issue_11() -> None:
+    rows = load_labels(BLIND2_PATH)
+    assert len(rows) >= 80 and {r.kind for r in rows} == {"blind2"}
+    codes = {r.code for row in rows for r in row.reasons}
+    assert {"DEFERRED", "RESTATEMENT", "DEGREE", "DIRECTION", "NO_MEASURE", "MISSING_UNIT"} <= codes
+    assert sum(not row.is_defect for row in rows) >= 40  # clear cases too
+    for row in rows:
+        for r in row.reasons:
+            assert 0 <= r.start < r.end <= len(row.value or ""), row.id
+
+
+def test_bootstrap_interval_brackets_the_estimate_and_narrows_with_data() -> None:
+    from assistant.evaluation.review_eval import bootstrap_interval
+
+    small = bootstrap_interval([(True, True)] * 9 + [(False, True)] + [(True, False)])
+    large = bootstrap_interval(([(True, True)] * 9 + [(False, True)] + [(True, False)]) * 20)
+    assert small.precision[0] <= 0.9 <= small.precision[1]
+    assert large.precision[1] - large.precision[0] < small.precision[1] - small.precision[0]
+    assert bootstrap_interval([]).recall == (0.0, 0.0)
+
+
 def test_synthetic_cases_cover_the_context_examples() -> None:
     rows = load_labels(SYNTHETIC_PATH)
     by_value = {r.value: r.label for r in rows}
@@ -434,12 +456,15 @@ def test_evaluate_review_on_seeds_without_songgang(tmp_path: Path) -> None:
     report = evaluation.report(verbose=True)
     assert "rules only" in report and "规则表基线跳过" in report
     kinds = {i.gold.kind for i in evaluation.items}
-    assert kinds == {"seed", "synthetic", "blind"}
+    assert kinds == {"seed", "synthetic", "blind", "blind2", "blind3"}
+    assert "95% 自助法" in report and "blind2" in report
     rules = evaluation.results[0]
     assert rules.name == "rules only"
     assert rules.defects.tp + rules.defects.fn == sum(1 for i in evaluation.items if i.gold.is_defect)
     data = evaluation.to_dict()
     assert data["systems"][0]["defects"]["tp"] == rules.defects.tp
+    low, high = data["systems"][0]["defects"]["precision_95ci"]
+    assert low <= rules.defects.precision <= high
 
 
 def test_eval_command_is_registered() -> None:

@@ -227,6 +227,29 @@ def test_unreadable_file_is_reported_and_the_others_reviewed(store_dir, seeds_di
     assert "坏文件.xlsx" in view.status and not view.all_rows.empty
 
 
+def test_gbk_csv_and_xls_are_reviewed_and_a_wrong_type_is_said_in_chinese(store_dir, tmp_path):
+    table = "三级指标,指标值\r\n培训人次,≥400人次\r\n群众满意度,基本满意\r\n"
+    gbk = tmp_path / "表.csv"
+    gbk.write_bytes(table.encode("gbk"))
+    view = app.review_documents([str(gbk)], "", store_dir=store_dir)
+    assert view.all_rows["三级指标"].tolist() == ["培训人次", "群众满意度"]
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("表")
+    for r, row in enumerate(table.strip().split("\r\n")):
+        for c, cell in enumerate(row.split(",")):
+            sheet.write(r, c, cell)
+    book.save(str(tmp_path / "表.xls"))
+    assert app.review_documents([str(tmp_path / "表.xls")], "", store_dir=store_dir).all_rows[
+        "指标值"
+    ].tolist() == ["≥400人次", "基本满意"]
+    other = tmp_path / "图片.png"
+    other.write_bytes(b"\x89PNG")
+    status = app.review_documents([str(other)], "", store_dir=store_dir).status
+    assert "不支持的文件类型" in status and "Invalid" not in status
+
+
 def test_upload_too_large_gives_a_clear_message(store_dir, tmp_path):
     big = tmp_path / "大文件.xlsx"
     with big.open("wb") as handle:
@@ -279,6 +302,34 @@ def test_library_search_filters_and_distribution(store_dir):
     assert list(bins.columns) == ["取值", "次数"] and bins["次数"].sum() >= 1
     none_status, none = app.search_library("QQXYZ", "关键词", store_dir=store_dir)
     assert none.empty and "没有找到" in none_status
+
+
+class CharEmbedder:
+    """A predictable fake: a bag of characters (cosine = shared characters, length-normalised)."""
+
+    name = "fake-chars"
+    dimension = 4096
+
+    def encode(self, texts: list[str]):
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for ch in set(text):
+                out[i, ord(ch) % self.dimension] = 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+def test_library_says_when_nothing_is_close(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / SEED], store, progress=False)
+    install_workbench(Workbench(store, embedder=CharEmbedder()), folder)
+    status, table = app.search_library("供水", "语义", store_dir=str(folder))
+    assert table.empty and "没有与“供水”相近的历史指标" in status
+    status, table = app.search_library("培训", "混合（语义＋关键词）", store_dir=str(folder))
+    assert not table.empty and table["三级指标"].str.contains("培训").any()
 
 
 # ------------------------------------------------------------------------------------------- 语料
@@ -348,7 +399,17 @@ def test_build_app_returns_blocks_with_the_four_tabs(store_dir):
     assert tabs == ["起草", "审核", "指标库", "语料"]
     assert blocks.is_running is False and blocks.local_url is None
     names = {d.api_name for d in blocks.fns.values()}
-    assert {"draft", "review", "search", "distribution", "ingest", "export_xlsx", "export_docx"} <= names
+    assert {
+        "draft",
+        "review",
+        "search",
+        "distribution",
+        "ingest",
+        "export_xlsx",
+        "export_docx",
+        "dismiss",
+        "remove",
+    } <= names
 
 
 # ------------------------------------------------------------------------------------------- writes
@@ -364,12 +425,14 @@ def test_write_access_is_off_by_default_and_needs_a_token_beyond_loopback(monkey
     assert access == app.WriteAccess(True, "s3cret")
     assert access.refusal("s3cret") is None and "口令不正确" in (access.refusal("guess") or "")
     assert "只读" in (app.WriteAccess().refusal() or "")
+    assert (app.WriteAccess().refusal(None, "撤销误报") or "").startswith("撤销误报已关闭")
 
 
 @pytest.mark.slow
 def test_a_read_only_app_has_no_ingest_endpoint(store_dir):
     names = {d.api_name for d in app.build_app(store_dir).fns.values()}
     assert "ingest" not in names and "draft" in names
+    assert "remove" not in names and "dismiss" not in names  # the other writes to the store
 
 
 def test_messages_to_the_browser_carry_no_server_folders(tmp_path):
@@ -402,3 +465,116 @@ def test_template_search_finds_library_rows_by_domain_and_words(store_dir):
     assert rows.empty and "没有" in status
     domains = app.template_domains(store_dir)
     assert domains[:2] == ["全部", "共性"] and "水利" in domains
+
+
+def test_review_view_marks_spans_shows_not_applicable_and_charts_every_project(store_dir):
+    pasted = (
+        "项目名称\t主管部门\t二级指标\t三级指标\t指标值\n"
+        + "".join(
+            f"社区工作站管理经费（第{i}社区工作站）\t街道\t社会效益指标\t服务效果\t明显提升\n"
+            for i in range(20)
+        )
+        + "社区工作站管理经费（第0社区工作站）\t街道\t经济效益指标\t不适用\t不适用\n"
+    )
+    view = app.review_documents(None, pasted, store_dir=store_dir)
+    rows = view.all_rows
+    na = rows[rows["三级指标"] == "不适用"].iloc[0]
+    assert na["结论"] == frames.NOT_APPLICABLE and pd.isna(na["得分"])
+    shown = view.rows.data if hasattr(view.rows, "data") else view.rows
+    marked = f'<mark title="{frames.code_name("DEGREE")}">明显</mark><mark title="{frames.code_name("DIRECTION")}">提升</mark>'
+    assert shown["指标值"].iloc[0] == marked
+    assert shown["结论"].tolist().count(frames.NOT_APPLICABLE) == 1
+    # 20 projects whose names agree in their first 12 characters: 20 bars, full names
+    chart = view.by_project
+    assert chart["项目"].nunique() == 12 and all("社区工作站）" in label for label in chart["项目"])
+    only_flagged = app.filter_review_rows(rows, app.NEEDS_WORK).data
+    assert frames.NOT_APPLICABLE not in set(only_flagged["结论"])
+    assert len(app.filter_review_rows(rows, frames.NOT_APPLICABLE).data) == 1
+
+
+def test_project_labels_tell_same_name_projects_apart():
+    from assistant.records.schema import Project, ProjectReview
+
+    same = [
+        ProjectReview(Project("政府购买服务（专业技术服务类）", (), department=d), ()) for d in ("甲", "乙")
+    ]
+    twins = [ProjectReview(Project("培训", (), source="a.xlsx", location=f"表{i}"), ()) for i in (1, 2)]
+    labels = frames.project_labels([*same, *twins])
+    assert labels == [
+        "政府购买服务（专业技术服务类）（甲）",
+        "政府购买服务（专业技术服务类）（乙）",
+        "培训（a.xlsx 表1）",
+        "培训（a.xlsx 表2）",
+    ]
+
+
+def test_a_reviewer_dismisses_a_flag_with_a_reason_and_the_next_review_applies_it(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / SEED], store, progress=False)
+    install_workbench(Workbench(store, embedder=False), folder)
+    pasted = "项目名称\t三级指标\t指标值\n社区饭堂\t对用餐环境的改善\t明显\n社区饭堂\t服务人数\t≥100人\n"
+    first = app.review_documents(None, pasted, store_dir=str(folder))
+    shown = first.rows.data if hasattr(first.rows, "data") else first.rows
+    target, line, problems = app.review_row_target(shown.iloc[0].tolist())
+    assert target.indicator == "对用餐环境的改善" and frames.code_name("DEGREE") in problems
+    assert "对用餐环境的改善" in line
+    refused = app.dismiss_flag(target, frames.code_name("DEGREE"), "  ", store_dir=str(folder))
+    assert "理由" in refused and not (folder / "review.toml").exists()
+    done = app.dismiss_flag(
+        target, frames.code_name("DEGREE"), "2023年口径：允许定性表述", store_dir=str(folder)
+    )
+    assert "review.toml" in done and "status ok" in done
+    text = (folder / "review.toml").read_text(encoding="utf-8")
+    assert "[[suppress]]" in text and 'code = "DEGREE"' in text and "2023年口径" in text
+    again = app.review_documents(None, pasted, store_dir=str(folder)).all_rows
+    assert frames.code_name("DEGREE") not in again["问题"].iloc[0]
+    # the CLI applies the same file
+    from assistant.engines.review import ReviewConfig
+
+    assert ReviewConfig.load(folder / "review.toml").suppression_for("社区饭堂", "对用餐环境的改善", "DEGREE")
+    assert app.dismiss_flag(None, "", "", store_dir=str(folder)).startswith("<div class='status info'>")
+
+
+def test_corpus_lists_and_removes_an_ingested_document(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / SEED, seeds_dir / "002_a34f4ab8c6f3756e.txt"], store, progress=False)
+    install_workbench(Workbench(store, embedder=False), folder)
+    table, names = app.corpus_sources(str(folder))
+    assert names == [SEED, "002_a34f4ab8c6f3756e.txt"] and list(table.columns) == frames.SOURCE_COLUMNS
+    status, table, names = app.remove_corpus_source(SEED, str(folder))
+    assert "已从语料库删除" in status and names == ["002_a34f4ab8c6f3756e.txt"]
+    _, hits = app.search_library("", "关键词", store_dir=str(folder))
+    assert set(hits["来源"]) == {"002_a34f4ab8c6f3756e.txt"}
+    status, *_ = app.remove_corpus_source(SEED, str(folder))
+    assert "没有来自" in status and "status error" in status
+    assert "请先选择" in app.remove_corpus_source("", str(folder))[0]
+
+
+def test_review_in_the_app_compares_with_last_years_table_side_by_side(tmp_path, seeds_dir):
+    from assistant.exports import write_declaration_xlsx
+
+    folder = tmp_path / "store"
+    store = Store.open(folder)
+    ingest_paths([seeds_dir / "002_a34f4ab8c6f3756e.txt"], store, progress=False)
+    install_workbench(Workbench(store, embedder=False), folder)
+    last = next(p for p in store.projects() if "七一" in p.name)
+    rows = tuple(
+        dataclasses.replace(i, value="≥30 人") if i.name == "七一慰问老党员" else i
+        for i in last.indicators[:-1]
+    )
+    path = write_declaration_xlsx(
+        dataclasses.replace(last, year=last.year + 1, indicators=rows), tmp_path / "次年.xlsx"
+    )
+    view = app.review_documents([str(path)], "", store_dir=str(folder))
+    cell = (
+        view.projects.data["表格问题"].iloc[0]
+        if hasattr(view.projects, "data")
+        else view.projects["表格问题"].iloc[0]
+    )
+    assert "七一慰问老党员：2022年“50 人” → 2023年“≥30 人”" in cell
+    assert (
+        "照搬上年目标值" in view.by_code["问题"].tolist()
+        and "上年指标被删除" in view.by_code["问题"].tolist()
+    )

@@ -138,9 +138,17 @@ def test_reingesting_adds_nothing_and_the_summary_says_so(
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
     code, _, err = run_cli(capsys, "ingest", "--store", tmp_path / "s", "--no-such-option")
-    assert code == 2 and err[-1] == "assistant: error: unrecognized arguments: --no-such-option"
+    assert code == 2 and err == [
+        "assistant: error: 无法识别的参数：--no-such-option（用 `assistant --help` 查看用法）"
+    ]
     code, _, err = run_cli(capsys, "ingest", "--store", tmp_path / "s")
     assert code == 2 and len(err) == 1 and err[0].startswith("assistant: error: ingest 需要至少一个 PATH")
+    code, _, err = run_cli(capsys, "review")
+    assert code == 2 and err == [
+        "assistant: error: 缺少必需的参数：PATH（用 `assistant review --help` 查看用法）"
+    ]
+    code, _, err = run_cli(capsys, "no-such-command")
+    assert code == 2 and len(err) == 1 and "不能是“no-such-command”" in err[0] and "usage" not in err[0]
     assert run_cli(capsys)[0] == 2  # no command
     assert run_cli(capsys, "--version")[0] == 0
 

@@ -622,3 +622,17 @@ def test_songgang_values_parse_sensibly(songgang_workbooks):
 def test_docstring_examples():
     result = doctest.testmod(values, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 5 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "unit", "comparator"),
+    [
+        ("1种", 1.0, "种", "="),
+        ("60具", 60.0, "具", "="),
+        ("200斤", 200.0, "斤", "="),
+        ("⩾95%", 95.0, "%", "≥"),
+    ],
+)
+def test_count_and_weight_units_people_write(text: str, low: float, unit: str, comparator: str) -> None:
+    parsed = parse_value(text)
+    assert (parsed.kind, parsed.low, parsed.unit, parsed.comparator) == ("number", low, unit, comparator)

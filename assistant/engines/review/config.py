@@ -34,6 +34,8 @@ Example:
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +193,51 @@ class ReviewConfig:
         if settings.veto >= settings.catch:
             raise InputError(f"{source}: model.veto（{settings.veto}）应小于 model.catch（{settings.catch}）")
         return cls(allow, tuple(departments), tuple(terms), tuple(suppressions), settings, source)
+
+
+def append_suppression(path: str | Path, suppression: Suppression) -> Path:
+    """Add a reviewer's decision as a ``[[suppress]]`` entry to the TOML config at ``path``.
+
+    The file is created when absent and otherwise kept as written (comments included): the entry is
+    appended, the whole file is parsed again before it replaces the old one (atomically), so a
+    config that would not load is never written.
+
+    Raises:
+        InputError: no justification, an unknown code, a YAML file, or a config that does not load.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> path = append_suppression(folder / "review.toml", Suppression("服务效果", "定性口径已获批准", "社区", "DEGREE"))
+        >>> ReviewConfig.load(path).suppression_for("社区经费", "服务效果", "DEGREE").justification
+        '定性口径已获批准'
+    """
+    import tomllib
+
+    path = Path(path)
+    if path.suffix.lower() != ".toml":
+        raise InputError(f"审核配置 {path.name}: 只能把豁免写入 .toml 文件")
+    entry = {"indicator": suppression.indicator, "justification": suppression.justification}
+    if suppression.project:
+        entry["project"] = suppression.project
+    if suppression.code:
+        entry["code"] = suppression.code
+    ReviewConfig.from_mapping({"suppress": [entry]}, source="豁免")  # the same checks as on load
+    old = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    # TOML basic strings accept JSON's escapes; ensure_ascii=False keeps the Chinese readable
+    block = "\n[[suppress]]\n" + "".join(
+        f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in entry.items()
+    )
+    text = old + ("\n" if old and not old.endswith("\n") else "") + block
+    try:
+        ReviewConfig.from_mapping(tomllib.loads(text), source=str(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"审核配置 {path}: 现有内容不是有效的 TOML（{exc}），未写入豁免") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 def _list(value: Any, where: str) -> list:

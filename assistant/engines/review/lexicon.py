@@ -55,9 +55,20 @@ DEFECT_CODES = frozenset(
         "LEARNED_VAGUE",
     }
 )
-WARNING_CODES = frozenset({"BINARY", "UNDATED", "MULTI", "GRADED", "NAME_VAGUE"})
+WARNING_CODES = frozenset({"BINARY", "UNDATED", "MULTI", "GRADED", "NAME_VAGUE", "IMPLIED_UNIT"})
 TABLE_CODES = frozenset(
-    {"MISSING_SLOT", "NO_INDICATORS", "COST_OVER_BUDGET", "DUPLICATE", "NO_GOAL", "UNRELATED"}
+    {
+        "MISSING_SLOT",
+        "NO_INDICATORS",
+        "COST_OVER_BUDGET",
+        "DUPLICATE",
+        "NO_GOAL",
+        "UNRELATED",
+        "GOAL_MISMATCH",
+        "COPIED_FROM_LAST_YEAR",
+        "TARGET_LOWERED",
+        "INDICATOR_DROPPED",
+    }
 )
 CUSTOM_TERM_CODES = frozenset({"DEGREE", "DIRECTION", "RESTATEMENT", "VAGUE_TIME", "DEFERRED"})
 
@@ -114,8 +125,19 @@ _DEGREE = (
     ("若干", "plain"),
     ("大量", "plain"),
     ("少量", "plain"),
+    # issue #11: degree words drafters use for a settled state (总体平稳, 干净整洁, 积极性高涨)
+    ("平稳", "metric"),
+    ("整洁", "metric"),
+    ("干净", "metric"),
+    ("高涨", "plain"),
+    ("多样", "metric"),
+    ("广泛", "plain"),
+    ("更加", "plain"),
+    ("较为", "plain"),
 )
-_WEAK_DEGREE = frozenset({"合理", "稳定", "相对", "一定", "有效", "积极", "普遍", "便捷", "舒适"})
+_WEAK_DEGREE = frozenset(
+    {"合理", "稳定", "相对", "一定", "有效", "积极", "普遍", "便捷", "舒适", "平稳", "整洁", "干净", "多样"}
+)
 
 _DIRECTION = (
     # a direction with no end point
@@ -186,6 +208,15 @@ _DIRECTION = (
     ("缓解", "plain"),
     ("改进", "plain"),
     ("彰显", "plain"),
+    # issue #11: outcomes with no end point (矛盾纠纷得到化解, 逐年好转, 持续向好, 日趋完善)
+    ("化解", "rate"),
+    ("得到化解", "plain"),
+    ("得到解决", "plain"),
+    ("遏制", "rate"),
+    ("好转", "rate"),
+    ("向好", "plain"),
+    ("日趋", "plain"),
+    ("趋于", "plain"),
     ("发挥", "plain"),
     ("充分发挥", "plain"),
 )
@@ -230,12 +261,14 @@ _DEFERRED = (
     ("按需", "plain"),
     ("按方案执行", "plain"),
     ("以实际", "plain"),
+    ("视需求", "plain"),
+    ("视需要", "plain"),
 )
 
 # Direction and degree phrases with a gap: 得到长久提升, 有所明显改善; 满意度高, 效果好 (a bare
 # adjective closing the value).
 DIRECTION_PATTERNS = (
-    r"(?:得到|得以|有所)[\u4e00-\u9fff]{1,2}?(?:提升|提高|改善|加强|增强|保障|落实|推进|普及|规范|巩固|发挥|增加|减少)",
+    r"(?:得到|得以|有所)[\u4e00-\u9fff]{1,2}?(?:提升|提高|改善|加强|增强|保障|落实|推进|普及|规范|巩固|发挥|增加|减少|化解|遏制|解决|好转)",
 )
 DEGREE_PATTERNS = (r"(?<=[度率性量果平力感境况])(?:较|更|很|非常)?[高低好强快](?=[。.!！]?$)",)
 
@@ -246,6 +279,10 @@ DEFERRED_PATTERNS = (
     r"[依据根][据照]?[^，,。；;]{0,10}(?:而定|确定|审定|核定)",
     r"待[^，,。；;]{1,10}(?:后|时)?(?:确定|核定|明确)",
     r"按(?:合同|协议|文件|方案)[^，,。；;]{0,6}?(?:要求|规定|约定|执行|进行|安排)",
+    # issue #11: a contract, rule or requirement with no criterion named (按服务合同进行, 按照街道要求
+    # 落实, 按相关规范要求); a named standard (按《…》要求) is inside a title and never matched
+    r"按照?(?![期时月年季日周天])[^，,。；;《》“”\d]{0,8}?(?:合同|协议|要求|规定|规范|标准|约定|需求书|部署)(?!时间|时限|期限|节点)"
+    r"(?:[^，,。；;《》\d]{0,6}?(?:执行|进行|落实|完成|提供服务|提供|发放|实施|开展))?",
 )
 
 
@@ -269,7 +306,8 @@ TERMS: dict[str, Term] = _build()
 VALUE_ONLY_TERMS = frozenset(
     """维护 确保 营造 打造 弘扬 树立 凝聚 激发 增进 夯实 筑牢 丰富 助力 带动 消减 减轻 缓解 改进 彰显 完善 优化 推进
     增加 减少 降低 下降 增长 扩大 加大 加快 深化 巩固 净化 强化 有效 合理 稳定 相对 一定 基本 积极 普遍 便捷 舒适 充分
-    切实 有力 大力 良性 高效 高质量 定期 限期 发挥 充分发挥 准确 清晰 严谨 若干 大量 少量""".split()
+    切实 有力 大力 良性 高效 高质量 定期 限期 发挥 充分发挥 准确 清晰 严谨 若干 大量 少量 化解 遏制 好转 向好 日趋 趋于
+    平稳 整洁 干净 高涨 多样 广泛 更加 较为""".split()
 )
 
 # Metric nouns: a term followed by one of these within three characters names a measured quantity.
@@ -382,6 +420,7 @@ def message_for(code: str, term: str = "", field: str = "value", extra: str = ""
         "VAGUE_TIME": f"{quoted}没有写明完成日期或时限" if term else "时效指标未写明完成日期或时限",
         "DEFERRED": f"{quoted}把目标值留待以后确定，年底无法核验",
         "MISSING_UNIT": f"数值{quoted}缺少计量单位" + (f"（如{extra}）" if extra else ""),
+        "IMPLIED_UNIT": f"数值{quoted}未写计量单位，按指标名称推定为“{extra}”；建议写明单位",
         "MALFORMED": extra or f"{quoted}格式有误",
         "EMPTY": "指标值为空，请填写目标值或“不适用”",
         "NO_MEASURE": "指标值没有数值、时限或可核验的状态，年底无法核验",

@@ -34,7 +34,7 @@ from typing import Any
 
 from ...cells import csv_cell, secure_xlsx_cell
 from ...errors import InputError
-from ...records.schema import IndicatorReview, Project, ProjectReview
+from ...records.schema import Finding, IndicatorReview, Project, ProjectReview
 
 REPORT_SUFFIXES = (".xlsx", ".csv", ".json")
 LABEL_ZH = {"clear": "可衡量", "vague": "含糊", "malformed": "格式错误", "na": "不适用"}
@@ -60,8 +60,20 @@ CODE_ZH = {
     "DUPLICATE": "指标重复",
     "NO_GOAL": "缺少年度目标",
     "UNRELATED": "与目标无关",
+    "IMPLIED_UNIT": "单位按名称推定",
+    "GOAL_MISMATCH": "目标与指标数量不一致",
+    "COPIED_FROM_LAST_YEAR": "照搬上年目标值",
+    "TARGET_LOWERED": "目标值低于上年",
+    "INDICATOR_DROPPED": "上年指标被删除",
 }
 _FILL = {"ok": "C6EFCE", "warn": "FFEB9C", "block": "FFC7CE"}
+
+
+def _finding_text(finding: Finding) -> str:
+    """A finding with its evidence lines (goal clause, both years' rows) for reports."""
+    return "\n".join([f"{finding.code} {finding.message}", *(f"  · {e}" for e in finding.evidence)])
+
+
 _XLSX_CELL_LIMIT = 32_767
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -223,7 +235,7 @@ def _project_row(pr: ProjectReview) -> list[Any]:
         sum(1 for r in pr.indicators if r.verdict == "block"),
         sum(1 for r in pr.indicators if r.verdict == "warn"),
         round(sum(scored) / len(scored), 1) if scored else "",
-        "\n".join(f"{f.code} {f.message}" for f in pr.findings),
+        "\n".join(_finding_text(f) for f in pr.findings),
     ]
 
 
@@ -299,7 +311,7 @@ def _write_csv(path: Path, reviews: Sequence[ProjectReview]) -> None:
             for r in pr.indicators:
                 writer.writerow(["指标", *(csv_cell(v) for v in _indicator_row(r, pr.project))])
         for pr in reviews:
-            findings = "\n".join(f"{f.code} {f.message}" for f in pr.findings)
+            findings = "\n".join(_finding_text(f) for f in pr.findings)
             p = pr.project
             row = ["项目", p.source, p.location, p.name, "", "", "", "", "", "", "", findings, ""]
             writer.writerow([csv_cell(v) for v in row])

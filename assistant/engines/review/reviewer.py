@@ -27,8 +27,18 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from ...records.schema import Indicator, IndicatorReview, Label, Project, ProjectReview, Reason, Verdict
+from ...records.schema import (
+    Finding,
+    Indicator,
+    IndicatorReview,
+    Label,
+    Project,
+    ProjectReview,
+    Reason,
+    Verdict,
+)
 from .config import ReviewConfig
+from .crosscheck import History, ProjectHistory, cross_findings
 from .evidence import ProjectsEvidence, RewriteEvidence
 from .lexicon import GRADE_WORDS, TERMS, Term, message_for
 from .rewrite import project_year, rewrite_value
@@ -78,6 +88,8 @@ class Reviewer:
             numbers (read on the first rewrite that needs evidence).
         model: an optional :class:`DefectModel` (None: rules only).
         evidence: a ready :class:`RewriteEvidence` (overrides ``store``).
+        history: earlier-year tables for the year-over-year check (:class:`ProjectHistory`; by
+            default read from ``store`` on first use, none without a store).
         batch_size: indicators per model call in :meth:`review_projects`.
     """
 
@@ -88,6 +100,7 @@ class Reviewer:
         model: DefectModel | None = None,
         *,
         evidence: RewriteEvidence | None = None,
+        history: History | None = None,
         batch_size: int = 8192,
     ):
         self.config = config or ReviewConfig()
@@ -96,6 +109,8 @@ class Reviewer:
         self.batch_size = max(1, batch_size)
         self._evidence = evidence
         self._evidence_ready = evidence is not None or store is None
+        self._history = history
+        self._history_ready = history is not None or store is None
         if self.config.custom_terms:
             terms = dict(TERMS)
             for word, code in self.config.custom_terms:
@@ -127,6 +142,20 @@ class Reviewer:
             self._evidence = ProjectsEvidence.from_store(self.store)  # type: ignore[arg-type]
         return self._evidence
 
+    @property
+    def history(self) -> History | None:
+        """Earlier-year tables (read from the store on first use)."""
+        if not self._history_ready:
+            self._history_ready = True
+            self._history = ProjectHistory.from_store(self.store)
+        return self._history
+
+    def findings(self, project: Project, reviews: Sequence[IndicatorReview]) -> list[Finding]:
+        """Table findings, the goal ↔ indicators check and, when known, the year-over-year check."""
+        history = self.history
+        previous = history.previous(project) if history is not None else None
+        return [*table_findings(project, reviews), *cross_findings(project, previous)]
+
     def review_indicator(self, indicator: Indicator, project: Project | None = None) -> IndicatorReview:
         """Label, score, verdict, reasons with spans and a rewrite for one indicator."""
         return self._review_rows([(indicator, project)])[0]
@@ -134,7 +163,7 @@ class Reviewer:
     def review_project(self, project: Project) -> ProjectReview:
         """Every indicator of a project (document order) plus table-level findings."""
         reviews = self._review_rows([(i, project) for i in project.indicators])
-        return ProjectReview(project, tuple(reviews), tuple(table_findings(project, reviews)))
+        return ProjectReview(project, tuple(reviews), tuple(self.findings(project, reviews)))
 
     def review_projects(self, projects: Iterable[Project]) -> Iterator[ProjectReview]:
         """Review many projects lazily, calling the model once per batch of ``batch_size`` indicators."""
@@ -160,7 +189,7 @@ class Reviewer:
             for project in projects:
                 part = reviews[start : start + len(project.indicators)]
                 start += len(project.indicators)
-                done.append(ProjectReview(project, tuple(part), tuple(table_findings(project, part))))
+                done.append(ProjectReview(project, tuple(part), tuple(self.findings(project, part))))
         yield from done
 
     def analysis(self, indicator: Indicator, department: str | None = None) -> Analysis:
@@ -262,7 +291,9 @@ class Reviewer:
                     hits = self._suppress(hits, indicator, project)
             label, score, verdict = decide(hits, analysis.core, p)
             reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
-            needs_rewrite = label in ("vague", "malformed") or any(h.code == "UNDATED" for h in hits)
+            needs_rewrite = label in ("vague", "malformed") or any(
+                h.code in ("UNDATED", "IMPLIED_UNIT") for h in hits
+            )
             current = analysis if not needs_rewrite or tuple(hits) == analysis.hits else None
             if needs_rewrite and current is None:
                 current = dataclasses.replace(analysis, hits=tuple(hits))

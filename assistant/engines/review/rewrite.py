@@ -35,7 +35,7 @@ from .lexicon import (
     PLACEHOLDER_UNIT,
     PLACEHOLDER_YEAR,
 )
-from .rules import Analysis, Measure, unit_for
+from .rules import Analysis, Measure, implied_unit, unit_for
 from .scan import Quantity, scan
 
 _NEGATIVE = re.compile(
@@ -55,6 +55,11 @@ _RESPONSE_NAME = re.compile(
 _PROXIES: tuple[
     tuple[re.Pattern[str], str, str, str, bool], ...
 ] = (  # subject, metric, ≥/≤, unit, fits 质量指标
+    # perceptions and living standards are surveyed, not counted (issue #11: 老年人生活质量 is no 合格率)
+    (re.compile(r"生活质量|生活水平|生活品质"), "生活质量满意度", "≥", "%", False),
+    (re.compile(r"安全感|幸福感|获得感|归属感|认同感"), "群众满意度（测评）", "≥", "%", False),
+    (re.compile(r"空气质量|空气"), "空气质量优良天数比例", "≥", "%", True),
+    (re.compile(r"水质|水环境"), "水质达标率", "≥", "%", True),
     (re.compile(r"满意|口碑|认可|评价"), "满意度", "≥", "%", True),
     (re.compile(r"及时|按时|准时"), "及时率", "≥", "%", True),
     (re.compile(r"知晓|知识|宣传|意识|普及|认知"), "知晓率", "≥", "%", True),
@@ -78,7 +83,14 @@ _COUNT_UNIT_GUESS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"平台|站|室|点|阵地|中心|项目|工程|设施|设备"), "个"),
 )
 _COST_SLOTS = ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
-_EFFECT_SLOTS = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标")
+_EFFECT_SLOTS = (
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "其他满意度指标",
+)
 
 
 def fmt_number(x: float) -> str:
@@ -163,13 +175,17 @@ def _evidence_numbers(
     accept: Callable[[Indicator], bool],
     want: Callable[[Quantity], float | None],
     min_similarity: float = 0.0,
+    same_direction: bool = False,
 ) -> list[float]:
     if evidence is None:
         return []
     numbers = []
+    negative = bool(_NEGATIVE.search(indicator.name))
     for past, similarity in evidence.similar(indicator.name, indicator.level2):
         if similarity < min_similarity or past.value == indicator.value:
             continue
+        if same_direction and bool(_NEGATIVE.search(past.name)) != negative:
+            continue  # a 知晓率 target (≥90%) is no evidence for an 事故率 ceiling
         if not accept(past):
             # ≥9595%及以上 is a flattened ≥95%: its target is real evidence once repaired
             doubled = _DOUBLED_RATE.search(past.value)
@@ -294,16 +310,20 @@ def rewrite_value(
     """
     value_codes = {h.code for h in analysis.hits if h.field == "value"}
     defect = any(h.severity in ("block", "weak", "soft") for h in analysis.hits if h.field == "value")
-    if analysis.core == "na" or not (defect or "UNDATED" in value_codes):
+    if analysis.core == "na" or not (defect or value_codes & {"UNDATED", "IMPLIED_UNIT"}):
         return None
     name, level2 = indicator.name, indicator.level2
     measure = analysis.measure
     year = project_year(project)
     budget = project.budget_wan if project else None
+    if not defect and "IMPLIED_UNIT" in value_codes:
+        return _with_implied_units(analysis, name, measure)
     own = _own_fix(analysis, measure, name, level2, budget)
     if own:
         return own
     if not defect and "UNDATED" in value_codes:
+        if measure == "count":  # a count keeps its count form; the date belongs in 时效指标
+            return None
         return f"{year or PLACEHOLDER_YEAR}年12月底前"
 
     if measure == "text" and level2 in _EFFECT_SLOTS and unit_for(name) == "%":
@@ -320,7 +340,11 @@ def rewrite_value(
             if own_rate:
                 return own_rate
         numbers = _evidence_numbers(
-            indicator, evidence, accept, lambda q: q.low if q.unit == unit and q.high is None else None
+            indicator,
+            evidence,
+            accept,
+            lambda q: q.low if q.unit == unit and q.high is None else None,
+            same_direction=True,
         )
         n = _typical(numbers)
         return f"{comparator}{fmt_number(n) if n is not None else PLACEHOLDER_TARGET}{unit}"
@@ -392,6 +416,25 @@ def rewrite_value(
     return proxy_value(name, level2)
 
 
+# A name that ends in a completable action (矛盾纠纷化解, 隐患整改) is measured by its own rate.
+_ACTION_END = re.compile(
+    r"(?:化解|调解|处置|整改|办结|修复|维修|解决|受理|回访|落实|覆盖|消除|排查|清运|拨付|发放)$"
+)
+
+
+def _own_metric(name: str) -> str | None:
+    """The rate a name's own action defines (矛盾纠纷化解 → 矛盾纠纷化解率), None otherwise.
+
+    Example:
+        >>> _own_metric("矛盾纠纷化解"), _own_metric("社区治理水平")
+        ('矛盾纠纷化解率', None)
+    """
+    stem = re.sub(r"[\s（(].*$", "", name).strip()
+    if 4 <= len(stem) <= 16 and _ACTION_END.search(stem):
+        return stem + "率"
+    return None
+
+
 def proxy_value(name: str, level2: str, verb: str | None = None) -> str:
     """A measurable value for a benefit or quality written as a statement, target left to fill.
 
@@ -412,8 +455,13 @@ def proxy_value(name: str, level2: str, verb: str | None = None) -> str:
         '由【待填：基期值】%提高到【待填：目标值】%'
     """
     metric, comparator, unit = "", "≥", PLACEHOLDER_UNIT
+    own = _own_metric(name)
     if unit_for(name) == "%":
         unit = "%"
+    elif own is not None and (level2 in _EFFECT_SLOTS or level2 == "质量指标"):
+        metric, unit = own, "%"
+        if verb is not None:
+            verb = "提高"
     elif level2 in _EFFECT_SLOTS or level2 == "质量指标":
         quality = level2 == "质量指标"
         found = next(
@@ -436,6 +484,30 @@ def proxy_value(name: str, level2: str, verb: str | None = None) -> str:
     if verb is None:
         return f"{metric}{comparator}{PLACEHOLDER_TARGET}{unit}"
     return f"{metric}由{PLACEHOLDER_BASE}{unit}{verb}到{PLACEHOLDER_TARGET}{unit}"
+
+
+def _with_implied_units(analysis: Analysis, name: str, measure: Measure) -> str | None:
+    """The value with the unit its name implies written out (28 → 28人, 40000 → 40000元).
+
+    Example:
+        >>> from .rules import analyse
+        >>> _with_implied_units(analyse("社区党务工作者人数", "≥28", "数量指标"), "社区党务工作者人数", "count")
+        '≥28人'
+    """
+    s = analysis.scan
+    if s is None:
+        return None
+    parts = []
+    for q in s.quantities:
+        number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
+        if q.per and not q.unit and not q.magnitude:
+            parts.append(f"{_plain(q.comparator)}{number}元{q.per}")
+        elif not q.has_unit:
+            unit = implied_unit(name, measure, q.high if q.high is not None else q.low)
+            if unit is None:
+                return None
+            parts.append(f"{_plain(q.comparator)}{number}{unit}")
+    return "，".join(parts) if parts else None
 
 
 def _guess_count_unit(name: str, level2: str) -> str | None:

@@ -51,6 +51,7 @@ __all__ = [
     "analyse",
     "analyse_name",
     "default_matcher",
+    "implied_unit",
     "is_blank",
     "is_na_text",
     "measure_kind",
@@ -164,6 +165,31 @@ _BRACKET_UNIT = re.compile(
 _STOP_CHARS = frozenset("的了和与及并使得等在对为把被将是有其之以而且或也都就")
 _MARKER_CHARS = frozenset("、.)）")
 _SEPARATORS = frozenset("，,；;、/或和及")
+
+
+_SET_UP = re.compile(r"建立|健全|制定|出台|形成|构建")
+_COUNTED_NAME = re.compile(r"(?:数量?|场次|人次|频次|批次|户次)$")
+_NOT_COUNTED = re.compile(r"(?:指数|分数|系数|倍数|基数|率数|岁数)$")
+
+
+def implied_unit(name: str, measure: Measure, number: float) -> str | None:
+    """The unit a bare number takes from its indicator's name, or None when the name implies none.
+
+    A count name (…人数, …数量, …场次) implies its counter; a cost implies money (a small number
+    is read as 万元, a large one as 元). Rates do not: DOMAIN.md keeps their % explicit.
+
+    Example:
+        >>> implied_unit("社区党务工作者人数", "count", 28), implied_unit("设备采购成本", "cost", 40000)
+        ('人', '元')
+        >>> implied_unit("党组织建设工作", "text", 11), implied_unit("达标率", "rate", 85)
+        (None, None)
+    """
+    if measure == "cost":
+        return "元" if number >= 1000 else "万元"
+    stem = re.sub(r"\s+", "", name)
+    if measure == "rate" or not _COUNTED_NAME.search(stem) or _NOT_COUNTED.search(stem):
+        return None
+    return unit_for(stem) or "个"
 
 
 def _doubled(q: Quantity, text: str) -> bool:
@@ -614,19 +640,26 @@ def _value_hits(
         )
         has_malformed = True
 
-    # numbers without units
+    # numbers without units: a warning when the name says what is counted (…人数 28) or the slot is
+    # a cost (40000 → 元), a defect otherwise (a rate keeps its % explicit, DOMAIN.md)
     bare = facts.bare
     if not has_malformed and bare and core in ("bare", "number") and not _BRACKET_UNIT.search(name):
         if core == "bare" or (measure == "rate" and not any(q.unit == "%" for q in s.quantities)):
             unit = unit_for(name, level2)
             for q in bare:
-                message = message_for("MISSING_UNIT", t[q.num_start : q.num_end], extra=unit or "")
-                hits.append(Hit("MISSING_UNIT", "value", q.num_start, q.num_end, message, "soft"))
+                number = t[q.num_start : q.num_end]
+                implied = implied_unit(name, measure, q.high if q.high is not None else q.low)
+                if implied:
+                    message = message_for("IMPLIED_UNIT", number, extra=implied)
+                    hits.append(Hit("IMPLIED_UNIT", "value", q.num_start, q.num_end, message, "warn"))
+                else:
+                    message = message_for("MISSING_UNIT", number, extra=unit or "")
+                    hits.append(Hit("MISSING_UNIT", "value", q.num_start, q.num_end, message, "soft"))
     if not has_malformed and measure == "cost":
         for q in s.quantities:
             if q.per and not q.unit and not q.magnitude:
-                message = message_for("MISSING_UNIT", t[q.num_start : q.num_end], extra="元" + q.per)
-                hits.append(Hit("MISSING_UNIT", "value", q.num_start, q.num_end, message, "soft"))
+                message = message_for("IMPLIED_UNIT", t[q.num_start : q.num_end], extra="元" + q.per)
+                hits.append(Hit("IMPLIED_UNIT", "value", q.num_start, q.num_end, message, "warn"))
 
     # a time indicator must name a date or a time limit
     is_time_slot = level2 == "时效指标" or (not level2 and measure in ("time", "duration"))
@@ -653,6 +686,20 @@ def _value_hits(
             if spans:
                 hits.append(Hit("RESTATEMENT", "value", *spans[0], message_for("RESTATEMENT"), "block"))
                 defect_lexical = True
+
+    # 建立长效管理机制 for 长效管理机制: "set up" in front of the name is no target (a state such as
+    # 生鲜干货质量合格 is: it says what is checked)
+    if (
+        core == "binary"
+        and not has_malformed
+        and not defect_lexical
+        and _SET_UP.match(t, facts.whole[0])
+        and not is_na_text(name)
+    ):
+        rest = _content_outside(t, [(b0, b1) for b0, b1, _ in s.binary])
+        if len(rest) >= 4 and rest in _content_outside(normalise(name[:MAX_NAME_CHARS]), []):
+            hits.append(Hit("RESTATEMENT", "value", *facts.whole, message_for("RESTATEMENT"), "block"))
+            defect_lexical = True
 
     if not has_malformed and not defect_lexical and not strong:
         if core == "none":

@@ -27,7 +27,17 @@ DateKind = Literal["dated", "month", "year_end", "recurring", "undated"]
 _FULL = "０１２３４５６７８９％．，：＋－／＜＞＝～"
 _HALF = "0123456789%.,:+-/<>=~"
 _TABLE = {ord(a): b for a, b in zip(_FULL, _HALF, strict=True)}
-_TABLE.update({ord("≧"): "≥", ord("≦"): "≤", ord("﹪"): "%", ord("\u3000"): " ", ord("》"): "》"})
+_TABLE.update(
+    {
+        ord("≧"): "≥",
+        ord("≦"): "≤",
+        ord("⩾"): "≥",
+        ord("⩽"): "≤",
+        ord("﹪"): "%",
+        ord("\u3000"): " ",
+        ord("》"): "》",
+    }
+)
 _TABLE.update({c: " " for c in range(0x20) if c not in (0x0A,)})
 _TABLE.update({0x7F: " ", 0x0A: " ", 0xA0: " "})
 for _c in range(0xFF21, 0xFF3B):  # Ａ-Ｚ
@@ -55,6 +65,8 @@ _UNITS = sorted(
     棵 亩 万亩 公顷 平方米 平方公里 平米 ㎡ m² m2 立方米 米 公里 千米 km 吨 辆 条 项 类 宗 篇 张 页 课时 学时 分 处 栋
     座 间 所 支 队 组 段 幅 块 片 宗 门 把 箱 袋 包 瓶 罐 双 对 枚 幢 层 车 趟 班 轮 届 节 期次 人天 人日 车次 架次
     个社区 个单位 个村 个点 场次 人员 万册 万页 万份 万件 GB TB 元/人 元/次 起 例
+    种 公斤 千克 克 斤 具 根 口 眼 头 床 桶 卷 盒 顶 艘 副 扇 樘 宗数 户次 家次 册次 套次 件次 项次
+    平方 立方 立方米 m³ 千瓦 千瓦时 台次 辆次 人月 工日 篇次 课次 班次 站 栏 块次
     """.split(),
     key=len,
     reverse=True,
@@ -150,6 +162,14 @@ _DATE_RES: tuple[tuple[re.Pattern[str], DateKind], ...] = (
         "recurring",
     ),
     (
+        # a daily service window (9:00-17:00, 22时至次日6时): as checkable as a deadline
+        re.compile(
+            r"(?<![\d.])\d{1,2}\s*(?::\d{2}|[点时](?:\d{1,2}分?|半)?)\s*[-至到~]\s*(?:次日|翌日)?\s*"
+            r"\d{1,2}\s*(?::\d{2}|[点时](?:\d{1,2}分?|半)?)"
+        ),
+        "recurring",
+    ),
+    (
         re.compile(
             r"不跨年度?|年度周期内|本年度内?|年度内|本年内?|当年度?|全年|今年|年内|次年|当月|当天|当日"
         ),
@@ -167,6 +187,7 @@ _DATE_TRIGGERS = (
     frozenset("日号"),
     frozenset("年季半岁"),
     frozenset("每"),
+    frozenset("点时:："),
     frozenset("点时:："),
     frozenset("年月天日"),
 )

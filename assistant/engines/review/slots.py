@@ -20,6 +20,7 @@ _COST_NAME = re.compile(r"成本|费用|经费|资金|单价|金额|预算|补�
 _SCORE_NAME = re.compile(r"得分|分数|评分|分值|考评分")
 _COUNT_NAME = re.compile(r"数量|人数|次数|场次|个数|户数|数$|面积|里程|长度|人次|件数|批次")
 _COST_SLOTS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
+_SATISFACTION_SLOTS = frozenset({"服务对象满意度指标", "其他满意度指标"})
 _COUNT_END = re.compile(r"(?:人数|次数|个数|户数|场次|人次|件数|数量)$")
 
 
@@ -33,7 +34,7 @@ def measure_kind(name: str, level2: str) -> Measure:
         >>> measure_kind("审批办结时间", "时效指标"), measure_kind("培训成本", "成本指标")
         ('duration', 'cost')
     """
-    if "满意" in name or level2 == "服务对象满意度指标":
+    if "满意" in name or level2 in _SATISFACTION_SLOTS:
         return "rate"
     if level2 == "时效指标" or (not level2 and _TIME_NAME.search(name)):
         if _RATE_NAME.search(name):
@@ -86,6 +87,6 @@ def unit_for(name: str, level2: str = "") -> str | None:
             return unit
     if level2 in _COST_SLOTS:
         return "万元"
-    if level2 == "服务对象满意度指标":
+    if level2 in _SATISFACTION_SLOTS:
         return "%"
     return None

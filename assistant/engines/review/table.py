@@ -23,7 +23,7 @@ from .scan import scan
 REQUIRED_OUTPUT_SLOTS = ("数量指标", "质量指标", "时效指标", "成本指标")
 EFFECT_SLOTS = frozenset({"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"})
 COST_SLOTS = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
-SATISFACTION_SLOTS = frozenset({"服务对象满意度指标"})
+SATISFACTION_SLOTS = frozenset({"服务对象满意度指标", "其他满意度指标"})
 # Cost, time and satisfaction indicators describe the process, not the topic: never "unrelated".
 _OUTPUT_SLOTS = frozenset(REQUIRED_OUTPUT_SLOTS) | COST_SLOTS
 # A cost rounded up from the budget (不超过32万元 for 31.82万元) is tolerated up to 1%.

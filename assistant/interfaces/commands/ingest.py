@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         NAME,
         help="读取文档，把其中的项目和绩效指标加入存储",
         description=(
-            "读取文档（种子文本版式、预算平台导出的 XLSX、带表头的 CSV/XLSX 表、DOCX、HTML、PDF），"
+            "读取文档（种子文本版式、预算平台导出的 XLSX 或旧版 XLS、带表头的 CSV（UTF-8、GBK 或 UTF-16）/XLSX 表、DOCX、HTML、PDF），"
             "把项目和指标加入存储；文件夹会递归读取。重复导入同一文档不会新增记录。"
         ),
     )

@@ -18,6 +18,7 @@ import argparse
 import re
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .common import add_store_argument, print_error, print_json, print_warning
 
 if TYPE_CHECKING:
+    from ...engines.review.crosscheck import ProjectHistory
     from ...records.schema import Indicator, Project, ProjectReview
 
 NAME = "review"
@@ -94,10 +96,46 @@ class _StoreEvidence:
         return self._inner.similar(name, level2, k)
 
 
+class _StoreHistory:
+    """Earlier-year tables from the store for the year-over-year check, read on the first project
+    that has a year (most tables are compared with nothing, and the store is then never opened).
+
+    Only an existing store is read (the default one is never built for this); a store that cannot be
+    opened is an error only when it was named with ``--store``.
+    """
+
+    def __init__(self, directory: str | None):
+        self.directory = directory
+        self._inner: ProjectHistory | None = None
+        self._done = False
+
+    def previous(self, project: Project) -> Project | None:
+        if not self._done:
+            self._done = True
+            self._inner = self._load()
+        return self._inner.previous(project) if self._inner is not None else None
+
+    def _load(self) -> ProjectHistory | None:
+        from ...engines.review.crosscheck import ProjectHistory
+        from ...errors import AssistantError
+        from ...store.database import Store, default_store_dir, has_store
+
+        folder = Path(self.directory) if self.directory is not None else default_store_dir()
+        if self.directory is None and not has_store(folder):
+            return None
+        try:
+            return ProjectHistory.from_store(Store.open(folder))
+        except AssistantError as exc:
+            if self.directory is not None:
+                raise
+            print_warning(f"默认存储不可用，跳过与往年对比（{exc}）")
+            return None
+
+
 def _read_all(paths: Sequence[str]) -> tuple[list[Project], int]:
     """Every project of every file, in order; unreadable files get an error line each."""
     from ...documents import read_document
-    from ...errors import IngestError
+    from ...errors import IngestError, IngestWarning
     from ...ingest import collect_files
 
     projects: list[Project] = []
@@ -108,7 +146,12 @@ def _read_all(paths: Sequence[str]) -> tuple[list[Project], int]:
             failed += 1
             continue
         try:
-            found = read_document(item)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", IngestWarning)
+                found = read_document(item)
+            for record in caught:  # a caveat (encoding guessed, sheet skipped) is said, not swallowed
+                if isinstance(record.message, IngestWarning):
+                    print_warning(str(record.message))
         except IngestError as exc:
             print_error(exc)
             failed += 1
@@ -154,7 +197,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"报告文件 {args.output}: 不支持的格式，请用 .xlsx、.csv 或 .json")
     config = ReviewConfig.load(args.config) if args.config else None
     model = None if args.no_model else load_default_model()
-    reviewer = Reviewer(config, model=model, evidence=_StoreEvidence(args.store))
+    reviewer = Reviewer(
+        config, model=model, evidence=_StoreEvidence(args.store), history=_StoreHistory(args.store)
+    )
 
     projects, failed = _read_all(args.paths)
     total = sum(len(p.indicators) for p in projects)
@@ -240,5 +285,7 @@ def _print_human(reviews: Sequence[ProjectReview]) -> None:
                 out.write(f"      建议：{_clean(r.rewrite)}\n")
         for f in pr.findings:
             out.write(f"  ◆ {f.code} {_clean(f.message)}\n")
+            for line in f.evidence:
+                out.write(f"      · {_clean(line)}\n")
         out.write("\n")
     out.flush()

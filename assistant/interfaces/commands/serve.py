@@ -2,8 +2,9 @@
 
 Binds 127.0.0.1 by default (the app is for the office's own machine or intranet; pass
 ``--host 0.0.0.0`` deliberately to expose it). Read-only by default: ``--allow-ingest`` opens the
-语料 tab's ingest on loopback; beyond loopback a token in ``$ASSISTANT_INGEST_TOKEN`` is needed too
-(a token alone opens ingest for whoever types it). Models and indexes load in the background right
+app's writes (the 语料 tab's ingest and remove, the 审核 tab's dismissals) on loopback; beyond
+loopback a token in ``$ASSISTANT_INGEST_TOKEN`` is needed too (a token alone opens them for whoever
+types it). Models and indexes load in the background right
 after start, so the first user waits as little as possible. Gradio is imported inside :func:`run`.
 """
 
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-ingest",
         action="store_true",
-        help="允许在“语料”页导入文档（默认只读）；在 127.0.0.1 以外的地址上还需设置环境变量 "
+        help="允许在“语料”页导入、删除文档，在“审核”页撤销误报（默认只读）；在 127.0.0.1 以外的地址上还需设置环境变量 "
         "ASSISTANT_INGEST_TOKEN 作为导入口令（设置了口令即开放导入，须输入口令）",
     )
     return parser

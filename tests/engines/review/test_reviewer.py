@@ -24,7 +24,7 @@ def project(*indicators: Indicator, **fields) -> Project:
 class FakeModel:
     """Predictable model: P(defect) from keywords; records each call (the batch sizes)."""
 
-    def __init__(self, vague: tuple[str, ...] = ("按要求",), clear: tuple[str, ...] = ("惠民利民",)):
+    def __init__(self, vague: tuple[str, ...] = ("整理完成",), clear: tuple[str, ...] = ("惠民利民",)):
         self.vague, self.clear = vague, clear
         self.calls: list[int] = []
 
@@ -81,7 +81,7 @@ def test_review_project_keeps_document_order_and_adds_findings() -> None:
 def test_review_projects_matches_review_project_and_batches_model_calls() -> None:
     projects = [
         project(
-            ind("质量指标", f"指标{i}", "按要求完成"),
+            ind("质量指标", f"指标{i}", "全部完成"),
             ind("社会效益指标", "效益", "惠民利民"),
             name=f"项目{i}",
         )
@@ -100,19 +100,19 @@ def test_review_projects_matches_review_project_and_batches_model_calls() -> Non
 
 def test_model_catches_and_vetoes_only_where_rules_are_unsure() -> None:
     rows = [
-        ind("质量指标", "档案归档", "按要求完成"),  # rules: binary (clear, warn) → model catches
+        ind("质量指标", "档案归档", "整理完成"),  # rules: binary (clear, warn) → model catches
         ind("质量指标", "借阅服务", "惠民利民"),  # rules: NO_MEASURE (weak) → model vetoes
         ind("质量指标", "合格率", "≥95%"),  # rules confident: model not consulted
         ind("社会效益指标", "效果", "明显"),  # strong lexicon hit: never vetoed
     ]
-    model = FakeModel(vague=("按要求", "≥95%"), clear=("惠民利民", "明显"))
+    model = FakeModel(vague=("整理完成", "≥95%"), clear=("惠民利民", "明显"))
     with_model = Reviewer(model=model)
     rules_only = Reviewer(model=None)
     got = [with_model.review_indicator(i) for i in rows]
     base = [rules_only.review_indicator(i) for i in rows]
     assert [r.label for r in base] == ["clear", "vague", "clear", "vague"]
     assert [r.label for r in got] == ["vague", "clear", "clear", "vague"]
-    assert [(x.code, x.start, x.end) for x in got[0].reasons] == [("LEARNED_VAGUE", 0, 5)]
+    assert [(x.code, x.start, x.end) for x in got[0].reasons] == [("LEARNED_VAGUE", 0, 4)]
     assert got[1].reasons == ()
     assert sum(model.calls) == 2
 
@@ -292,7 +292,7 @@ def test_suppression_is_not_overridden_by_the_model() -> None:
     )
     assert Reviewer(config, model=model).review_indicator(row).label == "clear"
     # LEARNED_VAGUE itself can be suppressed by code
-    binary = ind("质量指标", "档案归档", "按要求完成")
+    binary = ind("质量指标", "档案归档", "整理完成")
     assert Reviewer(model=FakeModel()).review_indicator(binary).reasons[0].code == "LEARNED_VAGUE"
     learned = ReviewConfig.from_mapping(
         {
@@ -316,3 +316,41 @@ def test_rewrite_reads_the_target_of_a_past_doubled_value() -> None:
     assert (
         reviewer.review_indicator(ind("服务对象满意度指标", "参与群众满意度", "基本满意")).rewrite == "≥95%"
     )
+
+
+@pytest.mark.parametrize(
+    ("level2", "name", "value", "expected"),
+    [
+        (
+            "社会效益指标",
+            "老年人生活质量",
+            "得到提高",
+            "生活质量满意度由【待填：基期值】%提高到【待填：目标值】%",
+        ),
+        ("社会效益指标", "降低地面坍塌隐患事故率", "有效降低", "≤【待填：目标值】%"),
+        (
+            "社会效益指标",
+            "矛盾纠纷化解",
+            "得到化解",
+            "矛盾纠纷化解率由【待填：基期值】%提高到【待填：目标值】%",
+        ),
+        (
+            "生态效益指标",
+            "空气质量",
+            "持续向好",
+            "空气质量优良天数比例由【待填：基期值】%提高到【待填：目标值】%",
+        ),
+        ("数量指标", "培训场次", "及时开展", "≥【待填：目标值】场"),
+        ("数量指标", "社区党务工作者人数", "28", "28人"),
+        ("成本指标", "村干部学历提升", "5000-10000/人", "5000-10000元/人"),
+        ("社会效益指标", "社区治理水平", "社区治理水平", "【待填：量化口径】≥【待填：目标值】【待填：单位】"),
+    ],
+)
+def test_rewrites_keep_the_indicators_own_measure(level2: str, name: str, value: str, expected: str) -> None:
+    level1 = "产出指标" if level2 in ("数量指标", "成本指标") else "效益指标"
+    assert Reviewer().review_indicator(make_indicator(level1, level2, name, value)).rewrite == expected
+
+
+def test_a_count_row_never_gets_a_deadline() -> None:
+    review = Reviewer().review_indicator(make_indicator("产出指标", "数量指标", "项目完成数量", "年内完成"))
+    assert review.label == "clear" and "月底前" not in (review.rewrite or "")

@@ -65,12 +65,49 @@ GOLDEN = [
     ("居民生活水平", "生活水平不断提高", "社会效益指标", [("RESTATEMENT", 0, 4), ("DIRECTION", 4, 8)]),
     ("基层党组织", "推动基层党组织全面进步", "社会效益指标", [("DIRECTION", 0, 2), ("DIRECTION", 7, 11)]),
     ("图书服务水平", "图书服务水平", "社会效益指标", [("RESTATEMENT", 0, 6)]),
-    ("党代表调研次数", "11", "数量指标", [("MISSING_UNIT", 0, 2)]),
+    ("离退休干部党组织建设工作", "11", "经济效益指标", [("MISSING_UNIT", 0, 2)]),
+    ("保洁服务质量", "按服务合同进行", "质量指标", [("DEFERRED", 0, 7)]),
+    ("服务质量", "按照街道要求落实", "质量指标", [("DEFERRED", 0, 8)]),
+    ("合同", "按期签订服务合同并备案", "质量指标", [("VAGUE_TIME", 0, 2)]),
+    ("矛盾纠纷化解", "矛盾纠纷得到化解", "社会效益指标", [("RESTATEMENT", 0, 4), ("DIRECTION", 4, 8)]),
+    ("长效管理机制", "建立长效管理机制", "可持续影响指标", [("RESTATEMENT", 0, 8)]),
+    ("辖区治安状况", "总体平稳", "社会效益指标", [("DEGREE", 2, 4)]),
     ("合格率", "≥85", "质量指标", [("MISSING_UNIT", 1, 3)]),
-    ("村干部学历提升", "5000-10000/人", "成本指标", [("MISSING_UNIT", 0, 10)]),
     ("群众借阅服务", "惠民利民", "质量指标", [("NO_MEASURE", 0, 4)]),
     ("培训人数", "", "数量指标", [("EMPTY", 0, 0)]),
 ]
+
+# Clear values (issue #11): implied units warn, unit words, comparators and service windows pass.
+GOLDEN_CLEAR = [
+    ("党代表调研次数", "11", "数量指标", [("IMPLIED_UNIT", 0, 2)]),
+    ("设备采购成本", "40000", "成本指标", [("IMPLIED_UNIT", 0, 5)]),
+    ("村干部学历提升", "5000-10000/人", "成本指标", [("IMPLIED_UNIT", 0, 10)]),
+    ("宣传品种类", "1种", "数量指标", []),
+    ("维修楼栋", "1栋", "数量指标", []),
+    ("发放大米", "500公斤", "数量指标", []),
+    ("调处矛盾纠纷", "≥30宗", "数量指标", []),
+    ("验收合格率", "≧95%", "质量指标", []),
+    ("应急响应时间", "30分钟内到达现场", "时效指标", []),
+    ("夜间值守时段", "每晚22时至次日6时", "时效指标", []),
+    ("场馆开放时间", "每周二至周日9:00-17:00", "时效指标", []),
+    ("养护质量", "符合《城镇道路养护技术规范》要求", "质量指标", [("BINARY", 0, 2)]),
+    ("食堂生鲜干货质量", "生鲜干货质量合格", "质量指标", [("BINARY", 4, 8)]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "level2", "expected"), GOLDEN_CLEAR, ids=[g[1] for g in GOLDEN_CLEAR]
+)
+def test_golden_clear_values_warn_at_most(name: str, value: str, level2: str, expected: list) -> None:
+    assert value_reasons(name, value, level2) == expected
+    label, verdict = label_of(name, value, level2)
+    assert label == "clear"
+    assert verdict == ("warn" if expected else "ok")
+
+
+def test_implied_unit_message_names_the_unit() -> None:
+    hit = analyse("社区党务工作者人数", "28", "数量指标").hits[0]
+    assert hit.code == "IMPLIED_UNIT" and hit.severity == "warn" and "“人”" in hit.message
 
 
 @pytest.mark.parametrize(

@@ -86,3 +86,26 @@ def test_unrelated_indicator_only_when_clearly_unrelated() -> None:
         review(FULL + [("时效指标", "资金支付及时率", "100%"), ("社会效益指标", "党员素质提升率", "≥80%")])
         == ()
     )
+
+
+def test_other_satisfaction_rows_keep_their_label_and_fill_the_satisfaction_slot() -> None:
+    from assistant.records.build import make_indicator
+    from assistant.records.levels import normalise_level2
+
+    assert normalise_level2("其他满意度指标") == "其他满意度指标"
+    assert normalise_level2("服务对象满意度") == "服务对象满意度指标"
+    row = make_indicator("满意度指标", "其他满意度指标", "社区居民满意度", "≥90%")
+    assert (row.level1, row.level2) == ("满意度指标", "其他满意度指标")
+    rows = [
+        make_indicator("产出指标", slot, "指标", value)
+        for slot, value in (
+            ("数量指标", "5个"),
+            ("质量指标", "100%"),
+            ("时效指标", "2024年12月底前"),
+            ("成本指标", "≤5万元"),
+        )
+    ]
+    rows.append(make_indicator("效益指标", "社会效益指标", "受益人数", "≥100人"))
+    project = Project("项目", (*rows, row), goal="全年完成5个社区的服务")
+    review = Reviewer().review_project(project)
+    assert not [f for f in review.findings if "满意度" in f.message]
