@@ -13,7 +13,18 @@ from assistant.store.database import DB_NAME, MANIFEST_NAME, Store
 from tests.engines.suggest.fakes import training_projects
 
 PROJECT_KEYS = ["name", "goal", "budget_wan", "year"]
-INDICATOR_KEYS = ["level1", "level2", "name", "value", "range", "confidence", "evidence", "review", "explain", "placeholder"]
+INDICATOR_KEYS = [
+    "level1",
+    "level2",
+    "name",
+    "value",
+    "range",
+    "confidence",
+    "evidence",
+    "review",
+    "explain",
+    "placeholder",
+]
 REQUIRED = {"数量指标", "质量指标", "时效指标", "成本指标"}
 
 

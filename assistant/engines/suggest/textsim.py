@@ -90,6 +90,7 @@ def text_bigrams(text: str) -> frozenset[str]:
     return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
 
 
+_QUALIFIER = re.compile(r"[（(][^（）()]*[）)]")
 #: Words every project name may end with; they say nothing about what the project does.
 _GENERIC_SUFFIX = re.compile(
     r"(?:专项资金|专项经费|工作经费|补助资金|经费|资金|专项|项目|补助|补贴|工作|费用|支出)+$"
@@ -102,10 +103,10 @@ def topic_name(name: str) -> str:
     projects are alike for what they do, not for being 专项经费.
 
     Example:
-        >>> topic_name("森林防火专项经费"), topic_name("关爱党员专项经费"), topic_name("经费")
-        ('森林防火', '关爱党员', '经费')
+        >>> topic_name("森林防火专项经费"), topic_name("社区工作站经费（东方社区）"), topic_name("经费")
+        ('森林防火', '社区工作站', '经费')
     """
-    text = normalise_name(name)
+    text = normalise_name(_QUALIFIER.sub("", name))  # 社区工作站经费（东方社区）: the place is no topic
     return _GENERIC_SUFFIX.sub("", text) or text
 
 

@@ -69,7 +69,9 @@ def test_no_vague_value_and_every_value_reviewed(corpus):
     assert effect and all(not unsourced_numbers(s) for s in rows)
     assert not any(s.name.endswith("认可度") for s in rows)
     alternatives = (
-        make(corpus, reviewer=reviewer).draft(ProjectDraft("社区饭堂运营经费", goal="保障用餐")).alternatives
+        make(corpus, reviewer=reviewer)
+        .draft(ProjectDraft("社区工作站饭堂经费", goal="保障用餐"))
+        .alternatives
     )
     statement = [s for s in [*rows, *alternatives] if s.name == "用餐环境改善"]
     assert statement and all(s.value == "≥【待填：目标值】%" for s in statement)
