@@ -87,6 +87,7 @@ def served(store: str, *, warm_up: bool):
                 if time.perf_counter() - start > 300:
                     raise TimeoutError("server did not start within 300 s") from None
                 time.sleep(0.2)
+        served.pid = process.pid  # type: ignore[attr-defined]  # for memory sampling
         yield url, time.perf_counter() - start
     finally:
         process.terminate()
@@ -94,6 +95,15 @@ def served(store: str, *, warm_up: bool):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
 
 
 def build_store(folder: str) -> str:
@@ -172,7 +182,8 @@ def browser_review(url: str) -> tuple[float, float]:
 
 
 # ------------------------------------------------------------------------------------------ concurrency
-def concurrency(url: str, users: int, rounds: int, limit_s: float) -> dict:
+def concurrency(url: str, users: int, rounds: int, limit_s: float, seconds: float | None = None) -> dict:
+    """N users in threads; ``rounds`` rounds each, or as many as fit in ``seconds`` when given."""
     from gradio_client import Client, handle_file
 
     latencies: dict[str, list[float]] = defaultdict(list)
@@ -195,9 +206,12 @@ def concurrency(url: str, users: int, rounds: int, limit_s: float) -> dict:
                 lambda: client.predict("满意度", "关键词", "全部", "全部", "全部", api_name="/search"),
             ),
         ]
-        for _ in range(rounds):
+        stop = time.monotonic() + seconds if seconds else None
+        done = 0
+        while (stop is None and done < rounds) or (stop is not None and time.monotonic() < stop):
+            done += 1
             for name, call in calls:
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or (stop is not None and time.monotonic() > stop):
                     return
                 start = time.perf_counter()
                 try:
@@ -240,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
         "--limit", type=float, default=600.0, help="wall-clock limit of the concurrency run (s)"
     )
     parser.add_argument("--no-browser", action="store_true", help="skip the browser timings")
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="run the users for this long instead of --rounds"
+    )
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     store = args.store or build_store(tempfile.mkdtemp(prefix="bench-app-"))
@@ -258,16 +275,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"browser timings skipped: {CHROMIUM} not found")
 
     with served(store, warm_up=True) as (url, _):
-        from gradio_client import Client
+        from gradio_client import Client, handle_file
 
         warm_client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
         warm_client.predict(*DRAFTS[0], api_name="/draft")  # the models are loaded before users arrive
-        result = concurrency(url, args.users, args.rounds, args.limit)
+        warm_client.predict([handle_file(str(SEED))], "", api_name="/review")
+        warm_client.predict("满意度", "关键词", "全部", "全部", "全部", api_name="/search")
+        pid = served.pid  # type: ignore[attr-defined]
+        before = rss_mb(pid)
+        samples: list[float] = []
+        sampling = threading.Event()
+
+        def sample() -> None:
+            while not sampling.wait(1.0):
+                samples.append(rss_mb(pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        result = concurrency(url, args.users, args.rounds, args.limit, args.seconds)
+        sampling.set()
+        after = rss_mb(pid)
     latencies = result["latencies"]
     total = sum(len(v) for v in latencies.values())
+    shape = f"{args.seconds:.0f} s" if args.seconds else f"{args.rounds} rounds"
     print(
-        f"concurrency: {args.users} users × {args.rounds} rounds × (draft, review, search) = {total} requests "
+        f"concurrency: {args.users} users × {shape} × (draft, review, search) = {total} requests "
         f"in {result['wall']:.1f} s; errors: {len(result['errors'])}"
+    )
+    print(
+        f"server memory after warm-up {before:.0f} MB → after the run {after:.0f} MB "
+        f"(growth {after - before:+.0f} MB; peak {max(samples or [after]):.0f} MB)"
     )
     for name, values in latencies.items():
         print(
