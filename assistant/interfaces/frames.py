@@ -328,8 +328,31 @@ def marked_value_html(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
     )
 
 
+#: Rows the review grid shows at most: a styled table past ~260k cells breaks the browser grid
+#: (pandas' Styler stops rendering there). Rows needing work come first; the reports hold them all.
+MAX_SHOWN_ROWS = 10_000
+
+
+def shown_rows(rows: pd.DataFrame, limit: int = MAX_SHOWN_ROWS) -> pd.DataFrame:
+    """At most ``limit`` review rows for the grid: 退回, then 提醒, then the rest, each in input order.
+
+    Example:
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"结论": ["通过", "退回", "提醒", "通过"]})
+        >>> shown_rows(rows, 2)["结论"].tolist()
+        ['退回', '提醒']
+    """
+    if len(rows) <= limit:
+        return rows
+    rank = rows["结论"].map({VERDICT_NAMES["block"]: 0, VERDICT_NAMES["warn"]: 1}).fillna(2)
+    order = sorted(range(len(rows)), key=lambda i: (rank.iloc[i], i))[:limit]
+    return rows.iloc[sorted(order, key=lambda i: (rank.iloc[i], i))]
+
+
 def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """The shown columns of review rows, the value with its flagged spans marked (HTML)."""
+    """The shown columns of review rows (at most :data:`MAX_SHOWN_ROWS`, those needing work first),
+    the value with its flagged spans marked (HTML)."""
+    rows = shown_rows(rows)
     shown = rows[REVIEW_DISPLAY_COLUMNS].reset_index(drop=True).copy()
     spans = rows["片段"].tolist() if "片段" in rows.columns else [[] for _ in range(len(rows))]
     shown["指标值"] = [

@@ -617,6 +617,11 @@ def review_documents(
         f"表格问题 {summary.findings} 处。",
         "ok" if not summary.block else "info",
     ) + "".join(message_html(f"未能读取：{p}") for p in problems)
+    if summary.rows > frames.MAX_SHOWN_ROWS:
+        status += message_html(
+            f"表格只显示 {frames.MAX_SHOWN_ROWS} 条（退回、提醒在前）；全部 {summary.rows} 条见下载的审核报告",
+            "info",
+        )
     folder = _output_dir()
     reports = [str(write_report(folder / f"审核报告.{suffix}", reviews)) for suffix in ("xlsx", "csv")]
     rows = frames.review_rows_frame(reviews)

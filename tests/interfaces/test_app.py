@@ -578,3 +578,30 @@ def test_review_in_the_app_compares_with_last_years_table_side_by_side(tmp_path,
         "照搬上年目标值" in view.by_code["问题"].tolist()
         and "上年指标被删除" in view.by_code["问题"].tolist()
     )
+
+
+def test_a_review_of_30k_rows_shows_the_rows_needing_work_and_the_grid_renders(tmp_path, store_dir):
+    import csv
+
+    import gradio as gr
+
+    path = tmp_path / "big.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
+        for i in range(30_000):
+            writer.writerow(
+                [
+                    f"项目{i // 10}",
+                    "产出指标",
+                    "数量指标",
+                    f"培训人数{i % 10}",
+                    "明显提升" if i % 3 == 0 else f"≥{i % 90 + 1}人",
+                ]
+            )
+    view = app.review_documents([str(path)], "", store_dir=store_dir)
+    assert len(view.all_rows) == 30_000  # the filters and reports keep every row
+    shown = view.rows.data
+    assert len(shown) == frames.MAX_SHOWN_ROWS and "只显示" in view.status
+    assert set(shown["结论"]) == {frames.VERDICT_NAMES["block"]}  # the 10,000 rows needing work first
+    gr.Dataframe().postprocess(view.rows)  # past ~260k cells the styled grid broke (KeyError 'id')
