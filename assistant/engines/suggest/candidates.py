@@ -47,7 +47,7 @@ class Candidate:
     score: float = 0.0  # ranker logit
     confidence: float = 0.0  # calibrated probability
     proposal: Proposal | None = None  # a library template made concrete (value and evidence ready)
-    origin: str = "corpus"  # corpus | goal | library | earlier-year: what put it in the pool
+    origin: str = "corpus"  # corpus | library | earlier-year: what put it in the pool
 
 
 def query_text(draft: ProjectDraft) -> str:
