@@ -358,8 +358,8 @@ def _action_in(clause: str) -> Mention | None:
             continue
         obj = _LEAD_VERBS.sub("", match.group("obj"))
         obj = re.sub(r"^(?:辖区|全部|所有|各类)", "", obj)
-        if len(obj) < 2:
-            continue
+        if len(obj) < 2 or obj in {"档案", "台账"}:
+            continue  # 建立档案目录数据库: whose 档案 is not said, so no rate of it either
         return Mention("action", obj, 0.0, "%", clause, obj + suffix)  # no number: the goal names none
     return None
 

@@ -87,7 +87,14 @@ def fill_name(template: LibraryTemplate, facts: GoalFacts, beneficiaries: str) -
 
 
 #: Words a filled-in name would say twice (受益{服务对象}人数 with 农村人口 → 受益农村人口人数).
-_REPEATS = (("人口人数", "人口"), ("人员人数", "人数"), ("人数人数", "人数"), ("户户数", "户数"))
+_REPEATS = (
+    ("人口人数", "人口"),
+    ("人员人数", "人数"),
+    ("人数人数", "人数"),
+    ("户户数", "户数"),
+    ("受益受益", "受益"),
+    ("覆盖覆盖", "覆盖"),
+)
 
 
 #: Count units a template writes for "any object" ({对象}数量 个); the goal's own unit replaces them.
@@ -127,6 +134,8 @@ def _goal_value(
         return _stated(
             t, facts.beneficiary_count, facts.beneficiary_unit, facts.beneficiary_span, draft, unit
         )
+    if "{服务对象}" in t.name:
+        return None  # only those the goal says it serves (30 hired rangers are no beneficiaries)
     for m in facts.mentions:
         if m.kind == "count" and (
             normalise_unit(m.unit) == unit or (unit in PEOPLE_UNITS and m.unit in PEOPLE_UNITS)
@@ -176,7 +185,8 @@ def _budget_value(
     ):
         return None
     if per in PEOPLE_UNITS and count.unit in PEOPLE_UNITS:
-        per, unit = count.unit, f"{money}/{count.unit}"  # 800人次 → a cost per 人次, as the goal counts
+        per = normalise_unit(count.unit) or count.unit  # 800人次 → a cost per 人次; 200名 → per 人
+        unit = f"{money}/{per}"
     amount_wan = budget / count.number
     if money == "万元" and amount_wan < 1:
         money, unit = "元", f"元/{unit.split('/', 1)[1]}"  # 30万元 ÷ 20万页 is 1.5元/页, not 0.00015万元

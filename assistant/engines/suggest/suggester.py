@@ -42,6 +42,7 @@ from assistant.records.schema import (
     ValueRange,
 )
 
+from .adapt import extract_mentions
 from .candidates import Candidate, Settings, gather, is_duplicate
 from .corpus import REQUIRED_GROUPS, Corpus, slot_group
 from .domains import DomainMatch, detect_domains
@@ -633,6 +634,8 @@ class Suggester:
             name, explain = c.name, None
             if rendered is not None and _foreign_count(c, rendered[1]):
                 rendered = placeholder("≥", rendered[1].unit or "", "目标值"), None
+            elif rendered is not None and _foreign_unit_cost(c, rendered[1], draft):
+                rendered = placeholder("≤", rendered[1].unit or "", "单位成本"), None
             value, value_range = rendered if rendered is not None else (_placeholder_for(c), None)
             evidence = tuple(_evidence(c, corpus, draft, value)) + _scaling_evidence(c, value, draft)
         review = self._review(c, name, value, project)
@@ -769,6 +772,18 @@ def _foreign_count(c: Candidate, value_range: ValueRange | None) -> bool:
     if value_range is None or value_range.unit in (None, "%"):
         return False
     return c.features.get("topic_sim", 0.0) < NEAR_PROJECT
+
+
+def _foreign_unit_cost(c: Candidate, value_range: ValueRange | None, draft: ProjectDraft) -> bool:
+    """A past project's cost per unit of something this goal does not count (社区 5万元/个 for an
+    elderly-care project counting 名): its amount prices another project's units."""
+    if slot_group(c.level2) != "成本" or c.mention is not None or c.origin == "earlier-year":
+        return False
+    unit = (value_range.unit or "") if value_range is not None else ""
+    if "/" not in unit:
+        return False
+    per = unit.split("/", 1)[1]
+    return per not in {m.unit for m in extract_mentions(draft.goal) if m.kind == "count"}
 
 
 def _same_target(a: Suggestion, b: Suggestion) -> bool:
