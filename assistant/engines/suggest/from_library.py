@@ -131,25 +131,21 @@ def _goal_value(
                 return _stated(t, m.number, "%", m.span, draft)
         return None
     if unit in PEOPLE_UNITS and facts.beneficiary_count:
-        return _stated(
-            t, facts.beneficiary_count, facts.beneficiary_unit, facts.beneficiary_span, draft, unit
-        )
+        return _stated(t, facts.beneficiary_count, facts.beneficiary_unit, facts.beneficiary_span, draft)
     if "{服务对象}" in t.name:
         return None  # only those the goal says it serves (30 hired rangers are no beneficiaries)
     for m in facts.mentions:
         if m.kind == "count" and (
             normalise_unit(m.unit) == unit or (unit in PEOPLE_UNITS and m.unit in PEOPLE_UNITS)
         ):
-            return _stated(t, m.number, m.unit, m.span, draft, unit)
+            return _stated(t, m.number, m.unit, m.span, draft)
     return None
 
 
 def _stated(
-    t: LibraryTemplate, number: float, unit: str, span: str, draft: ProjectDraft, want: str | None = None
+    t: LibraryTemplate, number: float, unit: str, span: str, draft: ProjectDraft
 ) -> tuple[str, ValueRange, Evidence]:
     unit = normalise_unit(unit) or unit
-    if want and unit != want and {unit, want} <= {"人", "人次"}:
-        unit = want  # 800人次 counts the people a 人数 row asks for, visit by visit
     shown = number
     suffix = unit
     if unit in {"人", "户"} and number >= 10_000 and number % 1000 == 0:
@@ -325,8 +321,12 @@ def propose(
         value = placeholder(t.comparator, t.unit, what)
         return Proposal(t, t.level1, t.level2, name, value, None, (library_evidence,), "placeholder")
     value, value_range, evidence = found
-    if value_range is not None and value_range.unit == "户" and name.endswith("人数"):
-        name = name[: -len("人数")] + "户数"  # 500户农户 are counted in households
+    counted = (
+        {"户": "户数", "人次": "人次", "人": "人数"}.get(value_range.unit or "") if value_range else None
+    )
+    if counted and name.endswith(("人数", "人次", "户数")) and not name.endswith(counted):
+        # 500户农户 are counted in households, 800人次 in visits: the name says what the number counts
+        name = name[:-2] + counted
     return Proposal(t, t.level1, t.level2, name, value, value_range, (evidence, library_evidence), kind)
 
 

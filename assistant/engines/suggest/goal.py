@@ -116,5 +116,6 @@ def read_goal(name: str, goal: str | None) -> GoalFacts:
         if match:
             activity = split_activity(match.group("what"))[0] or match.group("what")
     if count is not None and count.unit in {"人", "人次", "名"} and not who and activity in SERVING:
-        who = obj  # 培训中小学教师800人次: the people counted are the ones served (聘用护林员 are not)
+        # 培训中小学教师800人次: the people counted are the ones served (聘用护林员 are not)
+        who, how_many, unit, span = obj, count.number, "人" if count.unit == "名" else count.unit, count.span
     return GoalFacts(obj, activity, count, who, how_many, unit, span, mentions)
