@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import LEGACY_SUFFIXES, read_document, supported_suffixes, unsupported_reason
-from .errors import IngestError, IngestWarning, InputError
+from .errors import IngestError, IngestWarning, InputError, StoreError
 from .records.library import add_library_file, is_library_file
 from .records.schema import Project
 from .store.database import ProjectOutcome, Store
@@ -333,3 +333,35 @@ def _numpy_default_embedder() -> object | None:
         log.debug("default embedder unavailable for the dense index refresh", exc_info=True)
         return None
     return embedder if isinstance(embedder, StaticEmbedder) else None
+
+
+def open_default_store() -> Store:
+    """The default store; built from ``corpus/raw`` the first time (a new user has a corpus at once).
+
+    It lives here, not in the store layer, because building it is an ingest. The build happens in
+    a temporary folder renamed into place, so a killed first run leaves no half-built store, and two
+    processes racing to build it end up sharing one.
+
+    Raises:
+        StoreError: a seed document cannot be read (the corpus would be incomplete).
+    """
+    from .store.database import SEEDS_DIR, default_store_dir, has_store, seed_paths, staged_store
+
+    directory = default_store_dir()
+    if has_store(directory):
+        return Store.open(directory)
+    seeds = seed_paths()
+    if not seeds:
+        log.warning("没有找到种子文档 %s；默认存储为空", SEEDS_DIR)
+    log.info("首次使用：从 %s 构建默认语料库 %s", SEEDS_DIR, directory)
+    with staged_store(directory) as store:
+        report = ingest_paths(seeds, store)
+        if report.failed:
+            first = report.failed[0].error
+            raise StoreError(f"默认语料库构建失败（{len(report.failed)} 个种子文档无法读取），例如 {first}")
+    return Store.open(directory)
+
+
+def open_store(directory: str | Path | None) -> Store:
+    """The store in ``directory``, or the default one (built on first use) for ``None``."""
+    return open_default_store() if directory is None else Store.open(directory)

@@ -97,9 +97,10 @@ class Workbench:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
+                from ..ingest import open_default_store
                 from ..store.database import as_store
 
-                self._store = as_store(self._store_arg)
+                self._store = open_default_store() if self._store_arg is None else as_store(self._store_arg)
             return self._store
 
     def _embedder(self) -> Any:

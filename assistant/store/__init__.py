@@ -4,6 +4,6 @@ Only the store itself is re-exported here; the indexes (bm25, dense, hybrid) are
 their modules so that ``import assistant.store`` stays free of faiss and numpy.
 """
 
-from .database import AddResult, Store, default_store_dir, open_default_store
+from .database import AddResult, Store, default_store_dir
 
-__all__ = ["AddResult", "Store", "default_store_dir", "open_default_store"]
+__all__ = ["AddResult", "Store", "default_store_dir"]

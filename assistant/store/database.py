@@ -238,15 +238,21 @@ class Store:
     def open(cls, directory: str | Path | None = None, *, create: bool = True) -> Store:
         """Open (or create) the store in ``directory``.
 
-        ``None`` means the default store (:func:`open_default_store`: ``$ASSISTANT_STORE`` or
-        ``<repo>/corpus/store``, built from ``corpus/raw`` on first use). An explicit folder that
-        holds no store yet gets an empty one when ``create`` is true.
+        ``None`` means the default store (``$ASSISTANT_STORE`` or ``<repo>/corpus/store``), which
+        must already exist: building it from ``corpus/raw`` belongs to the ingest layer
+        (:func:`assistant.ingest.open_default_store`, which the CLI, the app and the notebook call).
+        An explicit folder that holds no store yet gets an empty one when ``create`` is true.
 
         Raises:
             StoreError: missing (``create=False``), not a store, corrupt, or another schema version.
         """
         if directory is None:
-            return open_default_store()
+            default = default_store_dir()
+            if not has_store(default):
+                raise StoreError(
+                    f"默认语料库 {default} 尚未建立：运行 `assistant store`（或 `make install`）从 corpus/raw 构建"
+                )
+            return cls.open(default)
         path = Path(directory).expanduser()
         if path.exists() and not path.is_dir():
             raise StoreError(f"存储路径 {path} 不是文件夹；--store 需要一个文件夹")
@@ -1064,29 +1070,3 @@ def as_store(store: Any) -> Store:
     """What engines accept as their store: a folder, ``None`` (the default store), or a store-like
     object (a :class:`Store` or a test double), which is returned as is."""
     return Store.open(store) if store is None or isinstance(store, str | Path) else store
-
-
-def open_default_store() -> Store:
-    """The default store; built from ``corpus/raw`` the first time (a new user has a corpus at once).
-
-    The build happens in a temporary folder renamed into place, so a killed first run leaves no
-    half-built store, and two processes racing to build it end up sharing one.
-
-    Raises:
-        StoreError: a seed document cannot be read (the corpus would be incomplete).
-    """
-    directory = default_store_dir()
-    if has_store(directory):
-        return Store.open(directory)
-    seeds = seed_paths()
-    if not seeds:
-        log.warning("没有找到种子文档 %s；默认存储为空", SEEDS_DIR)
-    from ..ingest import ingest_paths  # the ingest layer sits above the store
-
-    log.info("首次使用：从 %s 构建默认语料库 %s", SEEDS_DIR, directory)
-    with staged_store(directory) as store:
-        report = ingest_paths(seeds, store)
-        if report.failed:
-            first = report.failed[0].error
-            raise StoreError(f"默认语料库构建失败（{len(report.failed)} 个种子文档无法读取），例如 {first}")
-    return Store.open(directory)

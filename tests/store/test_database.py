@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import StoreError
+from assistant.ingest import open_default_store
 from assistant.records.schema import Indicator, ParsedValue, Project
 from assistant.store import database
 from assistant.store.database import (
@@ -26,7 +27,6 @@ from assistant.store.database import (
     AddResult,
     Store,
     default_store_dir,
-    open_default_store,
     staged_store,
 )
 
@@ -365,7 +365,9 @@ def _fake_seeds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, broken: bool
 
 def test_default_store_is_built_from_the_seeds_on_first_use(monkeypatch, tmp_path: Path) -> None:
     _fake_seeds(monkeypatch, tmp_path)
-    store = Store.open()
+    with pytest.raises(StoreError, match="尚未建立"):
+        Store.open()  # the store layer opens a default store; building it is the ingest layer's
+    store = open_default_store()
     assert store.directory == tmp_path / "default"
     assert [p.source for p in store.projects()] == ["000_a.txt", "001_b.txt"]
     assert open_default_store().revision == store.revision  # second use: opened, not rebuilt

@@ -25,10 +25,10 @@ def add_store_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store selected by ``--store`` (``None`` → the default store)."""
-    from ...store.database import Store
+    """The store selected by ``--store`` (``None`` → the default store, built on first use)."""
+    from ...ingest import open_store as open_any
 
-    return Store.open(getattr(args, "store", None))
+    return open_any(getattr(args, "store", None))
 
 
 def one_line(message: object) -> str:

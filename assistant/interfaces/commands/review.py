@@ -83,10 +83,10 @@ class _StoreEvidence:
         if self._inner is None:
             from ...engines.review.evidence import ProjectsEvidence
             from ...errors import AssistantError
-            from ...store.database import Store
+            from ...ingest import open_store
 
             try:
-                self._inner = ProjectsEvidence.from_store(Store.open(self.directory))
+                self._inner = ProjectsEvidence.from_store(open_store(self.directory))
             except AssistantError as exc:
                 if self.directory is not None:
                     raise

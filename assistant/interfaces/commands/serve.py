@@ -66,12 +66,12 @@ def _warm_up(store: str | None) -> None:
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ...errors import InputError
-    from ...store.database import Store
+    from ...ingest import open_store
     from ..app import build_app, launch_app
     from ..handlers import WriteAccess
 
     writes = WriteAccess.for_server(args.host, args.allow_ingest)
-    Store.open(args.store)  # a bad --store is one error line before anything starts
+    open_store(args.store)  # a bad --store is one error line before anything starts
     app = build_app(args.store, writes=writes)
     if not args.no_warm_up:
         threading.Thread(target=_warm_up, args=(args.store,), name="warm-up", daemon=True).start()

@@ -381,5 +381,7 @@ def _open_store(directory: str | None) -> Any:
     from ...store.database import Store
 
     if directory is None:
-        return Store.open(None)
+        from ...ingest import open_default_store
+
+        return open_default_store()
     return Store.open(directory, create=False)
