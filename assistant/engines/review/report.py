@@ -214,8 +214,9 @@ def _indicator_row(review: IndicatorReview, project: Project) -> list[Any]:
         ind.name,
         ind.value,
         LABEL_ZH.get(review.label, review.label),
-        VERDICT_ZH.get(review.verdict, review.verdict),
-        review.score,
+        # an intentionally empty slot is neither passed nor returned, and has no score
+        LABEL_ZH["na"] if review.label == "na" else VERDICT_ZH.get(review.verdict, review.verdict),
+        "" if review.label == "na" else review.score,
         format_reasons(review),
         review.rewrite or "",
     ]

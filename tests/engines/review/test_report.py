@@ -49,6 +49,11 @@ def test_xlsx_report(tmp_path: Path, reviews) -> None:
     assert fills == ["C6EFCE", "FFEB9C", "FFC7CE", "C6EFCE"]
     assert ws.cell(row=5, column=7).value == "=100%" and ws.cell(row=5, column=7).data_type == "s"
     assert ws.cell(row=7, column=7).value == "≥95%  "  # control characters removed, nothing else
+    assert [ws.cell(row=6, column=c).value for c in (8, 9, 10)] == [
+        "不适用",
+        "不适用",
+        None,
+    ]  # not 通过, no score
     assert (
         "DEGREE" in ws.cell(row=4, column=11).value and "≥【待填：目标值】" in ws.cell(row=4, column=12).value
     )
