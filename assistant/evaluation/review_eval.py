@@ -2,19 +2,19 @@
 
 Gold data:
 
-- ``tests/data/review_labels.jsonl`` — one line per indicator of the five seeds and the songgang
-  workbooks, labelled by the rubric in DOMAIN.md (see ``tests/data/review_labels.md``). Seed rows carry
+- ``corpus/labels/review_labels.jsonl`` — one line per indicator of the five seeds and the songgang
+  workbooks, labelled by the rubric in DOMAIN.md (see ``corpus/labels/review_labels.md``). Seed rows carry
   their text; songgang rows carry only labels, keyed by (file, sheet, row) with a short hash of the
   value so that drift is detected. Rows are joined to what :func:`assistant.documents.read_document`
   reads (``Indicator.location`` is ``行 n`` for text files and ``<sheet>!A12:E12`` for workbooks).
-- ``tests/data/review_synthetic.jsonl`` — hand-written hard context cases, text included.
-- ``tests/data/review_blind.jsonl`` — hand-written cases in wording none of the lexicons was written
+- ``corpus/labels/review_synthetic.jsonl`` — hand-written hard context cases, text included.
+- ``corpus/labels/review_blind.jsonl`` — hand-written cases in wording none of the lexicons was written
   for (成效斐然, 稳中有进, 应访尽访 …; 一次性通过竣工验收 …): a test of generalisation, first scored
   before the rules had seen it.
-- ``tests/data/review_blind2.jsonl`` — 116 hand-written cases of issue #11's failure kinds (implied
+- ``corpus/labels/review_blind2.jsonl`` — 116 hand-written cases of issue #11's failure kinds (implied
   units, unit words, service times, deferrals, restatements …), committed before the rules changed
   for them; scored before and after (a dev set since).
-- ``tests/data/review_blind3.jsonl`` — 56 more such cases in other wording, written after that
+- ``corpus/labels/review_blind3.jsonl`` — 56 more such cases in other wording, written after that
   change and committed before it was scored on them (held out: no rule was changed after).
 
 Metrics (``na`` gold rows are excluded everywhere):
@@ -687,11 +687,11 @@ def rewrite_check(items: Sequence[EvalItem], reviewer: object) -> RewriteCheck:
 # ---- the whole evaluation -------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
-LABELS_PATH = ROOT / "tests" / "data" / "review_labels.jsonl"
-SYNTHETIC_PATH = ROOT / "tests" / "data" / "review_synthetic.jsonl"
-BLIND_PATH = ROOT / "tests" / "data" / "review_blind.jsonl"
-BLIND2_PATH = ROOT / "tests" / "data" / "review_blind2.jsonl"
-BLIND3_PATH = ROOT / "tests" / "data" / "review_blind3.jsonl"
+LABELS_PATH = ROOT / "corpus" / "labels" / "review_labels.jsonl"
+SYNTHETIC_PATH = ROOT / "corpus" / "labels" / "review_synthetic.jsonl"
+BLIND_PATH = ROOT / "corpus" / "labels" / "review_blind.jsonl"
+BLIND2_PATH = ROOT / "corpus" / "labels" / "review_blind2.jsonl"
+BLIND3_PATH = ROOT / "corpus" / "labels" / "review_blind3.jsonl"
 RULE_SHEET_NAME = "审核口径模板.xlsx"
 
 
@@ -758,8 +758,8 @@ def evaluate_review(
     labels = load_labels(labels_path)
     if songgang_dir is not None and not Path(songgang_dir).is_dir():
         raise InputError(f"songgang 文件夹不存在：{songgang_dir}")
-    folder = Path(songgang_dir) if songgang_dir is not None else tr.shared_songgang_dir()
-    projects = tr.corpus_projects(store_dir, include_songgang=False)
+    folder = Path(songgang_dir) if songgang_dir is not None else None
+    projects = tr.corpus_projects(store_dir)
     workbooks = tr.songgang_workbooks(folder) if folder is not None else []
     if workbooks:
         import warnings
@@ -775,9 +775,7 @@ def evaluate_review(
             except IngestError as exc:
                 notes.append(f"无法读取 {path.name}：{exc.reason}")
     else:
-        notes.append(
-            "未找到 songgang 工作簿（../shared/data/songgang）：只评估种子文档与合成样例，规则表基线跳过"
-        )
+        notes.append("没有给出 songgang 工作簿（--songgang DIR）：只评估种子文档与合成样例，规则表基线跳过")
     joined = join_labels(projects, labels)
     kinds_present = {p.source for p in projects}
     missing = [m for m in joined.missing if m.source in kinds_present]

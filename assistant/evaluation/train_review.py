@@ -7,7 +7,7 @@ Training rows come from every ingested indicator we can read:
 
 and each row is labelled by, in order of preference:
 
-1. the hand-checked label in ``tests/data/review_labels.jsonl`` (joined by source/line or
+1. the hand-checked label in ``corpus/labels/review_labels.jsonl`` (joined by source/line or
    source/sheet/row and checked against the value hash), weight 1;
 2. a weak label from the rule layer (:func:`assistant.engines.review.rules.analyse`) for rows
    nobody has labelled, weight :data:`WEAK_WEIGHT` — only where the rules are confident (a
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ from ..records.schema import Indicator, Project
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-LABELS_PATH = ROOT / "tests" / "data" / "review_labels.jsonl"
+LABELS_PATH = ROOT / "corpus" / "labels" / "review_labels.jsonl"
 SEEDS_DIR = ROOT / "corpus" / "raw"
 WEAK_WEIGHT = 0.3
 DEFAULT_C = 4.0
@@ -80,13 +79,6 @@ class Example:
         return (1.0 if self.gold else WEAK_WEIGHT) * (1.0 + math.log(count))
 
 
-def shared_songgang_dir() -> Path | None:
-    """``$ASSISTANT_SHARED/data/songgang`` or ``<repo>/../shared/data/songgang`` if it holds workbooks."""
-    base = Path(os.environ.get("ASSISTANT_SHARED", ROOT.parent / "shared"))
-    folder = base / "data" / "songgang"
-    return folder if folder.is_dir() and any(folder.glob("*.xlsx")) else None
-
-
 def songgang_workbooks(folder: Path) -> list[Path]:
     """The 申报表 exports of the folder (the rule sheet 审核口径模板.xlsx excluded)."""
     return sorted(
@@ -94,8 +86,11 @@ def songgang_workbooks(folder: Path) -> list[Path]:
     )
 
 
-def corpus_projects(store_dir: str | Path | None = None, *, include_songgang: bool = True) -> list[Project]:
-    """Every project training may use: the seeds, the songgang workbooks (if present), a store's projects.
+def corpus_projects(
+    store_dir: str | Path | None = None, *, songgang: str | Path | None = None
+) -> list[Project]:
+    """Every project training may use: the seeds, the songgang workbooks of the folder ``songgang``
+    names (the package never looks for ../shared on its own), a store's projects.
 
     Unreadable files are logged and skipped (training must not fail because one export is broken).
     """
@@ -104,9 +99,8 @@ def corpus_projects(store_dir: str | Path | None = None, *, include_songgang: bo
     from ..documents import read_document
 
     paths = sorted(SEEDS_DIR.glob("*.txt"))
-    folder = shared_songgang_dir() if include_songgang else None
-    if folder is not None:
-        paths += songgang_workbooks(folder)
+    if songgang is not None and Path(songgang).is_dir():
+        paths += songgang_workbooks(Path(songgang))
     projects: list[Project] = []
     seen: set[str] = set()
     for path in paths:
@@ -247,14 +241,17 @@ def build_review_model(
     store_dir: str | Path | None = None,
     labels_path: str | Path | None = None,
     use_word_vectors: bool = True,
+    songgang: str | Path | None = None,
 ) -> Path:
     """Train the default review model on the whole corpus and write it to ``<models_dir>/review``.
 
     Args:
         models_dir: the models folder (default ``<repo>/models``, or ``$ASSISTANT_MODELS``).
         store_dir: also train on every project of this store (weak labels where unlabelled).
-        labels_path: the hand-checked labels (default ``tests/data/review_labels.jsonl``).
+        labels_path: the hand-checked labels (default ``corpus/labels/review_labels.jsonl``).
         use_word_vectors: fold in the cnsyn word vectors (off: n-gram features only).
+        songgang: also train on these workbooks (default none: `models build` gives the same model on
+            every machine, whether or not ../shared is beside the checkout).
 
     Returns:
         The folder written (``<models_dir>/review``).
@@ -264,7 +261,7 @@ def build_review_model(
     started = time.perf_counter()
     target = Path(models_dir) / "review" if models_dir is not None else default_model_dir()
     labels = load_labels(labels_path or LABELS_PATH) if Path(labels_path or LABELS_PATH).is_file() else []
-    projects = corpus_projects(store_dir)
+    projects = corpus_projects(store_dir, songgang=songgang)
     examples = gather_examples(projects, gold_index(labels))
     vectors = load_word_vectors() if use_word_vectors else None
     model = train_model(examples, vectors)

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "review",
         help="复核：缺陷（含糊/格式错误）、理由代码与片段，对比 songgang 审核口径基线",
         description=(
-            "在 tests/data/review_labels.jsonl（种子文档 + songgang 工作簿）与 review_synthetic.jsonl 上评估复核："
+            "在 corpus/labels/review_labels.jsonl（种子文档 + songgang 工作簿）与 review_synthetic.jsonl 上评估复核："
             "songgang 审核口径（基线）、仅规则、规则+模型、仅模型（按文档留一法训练）。"
         ),
     )
@@ -39,13 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--verbose", dest="show_errors", action="store_true", help="列出每个系统的误报（FP）与漏报（FN）"
     )
     review.add_argument(
-        "--labels", metavar="PATH", default=None, help="标注文件（默认 tests/data/review_labels.jsonl）"
+        "--labels", metavar="PATH", default=None, help="标注文件（默认 corpus/labels/review_labels.jsonl）"
     )
     review.add_argument(
         "--songgang",
         metavar="DIR",
         default=None,
-        help="songgang 工作簿文件夹（默认 ../shared/data/songgang）",
+        help="songgang 工作簿文件夹（如 ../shared/data/songgang；不给出时只评估种子文档与合成样例）",
     )
     review.add_argument("--no-model", action="store_true", help="不训练/评估学习模型（只比较规则）")
     review.add_argument(
