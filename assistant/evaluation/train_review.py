@@ -3,7 +3,8 @@
 Training rows come from every ingested indicator we can read:
 
 - the seeds in ``corpus/raw`` (and, with ``store_dir``, every project of that store);
-- the songgang workbooks in ``../shared/data/songgang`` when present (read in place, never copied);
+- songgang workbooks only when a caller names their folder (``songgang=``; the evaluation does,
+  ``models build`` does not, so the shipped model is the same on every machine);
 
 and each row is labelled by, in order of preference:
 
