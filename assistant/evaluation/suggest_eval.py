@@ -217,7 +217,7 @@ class Evaluator:
     """Runs configurations over one corpus (shared snapshot, embedders and reviewer)."""
 
     def __init__(
-        self, projects: Sequence[Project], *, folds: int = 5, embedders: dict[str, Any] | None = None
+        self, projects: Sequence[Project], *, folds: int = 5, embedders: dict[str | None, Any] | None = None
     ):
         from assistant.engines.suggest.corpus import Corpus
         from assistant.engines.suggest.review import default_reviewer
@@ -225,7 +225,7 @@ class Evaluator:
         self.corpus = Corpus(projects)
         self.indices = [i for i in range(len(self.corpus)) if self.corpus.true_indicators(i)]
         self.folds = folds
-        self.embedders = embedders or {}
+        self.embedders: dict[str | None, Any] = embedders or {}
         self.reviewer = default_reviewer()
         self._index_sets: dict[tuple[str, str], Any] = {}
         self._tuned: dict[int, Any] = {}

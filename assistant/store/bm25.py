@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import StoreError
-from ..text.tokenizer import Tokenizer
+from ..text.tokenizer import SearchTokenizer
 
 DOC_IDS_FILE = "doc_ids.json"
 
@@ -72,7 +72,9 @@ class BM25Retriever:
         ['a']
     """
 
-    def __init__(self, tokenizer: Tokenizer, doc_ids: list[str], engine: object | None, k1: float, b: float):
+    def __init__(
+        self, tokenizer: SearchTokenizer, doc_ids: list[str], engine: object | None, k1: float, b: float
+    ):
         self.tokenizer = tokenizer
         self.doc_ids = doc_ids
         self._engine = engine  # bm25s.BM25, None for an empty corpus
@@ -90,7 +92,7 @@ class BM25Retriever:
         cls,
         doc_ids: Sequence[str],
         texts: Sequence[str],
-        tokenizer: Tokenizer,
+        tokenizer: SearchTokenizer,
         *,
         k1: float = 1.5,
         b: float = 0.75,
@@ -136,7 +138,7 @@ class BM25Retriever:
 
     @classmethod
     def load(
-        cls, directory: Path, tokenizer: Tokenizer, *, k1: float = 1.5, b: float = 0.75
+        cls, directory: Path, tokenizer: SearchTokenizer, *, k1: float = 1.5, b: float = 0.75
     ) -> BM25Retriever:
         """Read an index written by :meth:`save`.
 

@@ -44,7 +44,7 @@ from .. import __version__
 from ..errors import InputError, StoreError
 from ..locking import exclusive_lock
 from ..records.schema import Indicator, Project
-from ..text.tokenizer import Tokenizer, default_tokenizer
+from ..text.tokenizer import SearchTokenizer, default_tokenizer
 from .bm25 import BM25Retriever
 from .dense import DenseRetriever, TextEncoder, encode_in_batches
 from .hybrid import RRF_CONSTANT, reciprocal_rank_fusion
@@ -189,7 +189,7 @@ class IndexSet:
         store: Any,
         embedder: TextEncoder | None = None,
         *,
-        tokenizer: Tokenizer | None = None,
+        tokenizer: SearchTokenizer | None = None,
         persist: bool = True,
     ) -> None:
         self.store = store
@@ -216,7 +216,7 @@ class IndexSet:
         store: Any,
         embedder: TextEncoder | None = None,
         *,
-        tokenizer: Tokenizer | None = None,
+        tokenizer: SearchTokenizer | None = None,
         persist: bool = True,
     ) -> IndexSet:
         """The shared :class:`IndexSet` of ``store``'s current state and this model (one per process)."""

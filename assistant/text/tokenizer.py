@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import jieba
 
@@ -183,6 +184,16 @@ class Tokenizer:
 
 
 @functools.cache
+class SearchTokenizer(Protocol):
+    """What a keyword index needs from a tokenizer: search tokens and a fingerprint saved with the
+    index (the jieba :class:`Tokenizer`, or :class:`~assistant.text.bigrams.BigramTokenizer`)."""
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    def cut_for_search(self, text: str) -> list[str]: ...
+
+
 def default_tokenizer() -> Tokenizer:
     """The shared tokenizer with the packaged dictionary and stop words (one per process)."""
     return Tokenizer()

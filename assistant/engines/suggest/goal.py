@@ -92,10 +92,10 @@ def _beneficiaries(text: str) -> tuple[str, float | None, str, str]:
         who = _LEADING.sub("", match.group("who")).strip("、")
         if len(who) >= 2:
             return who, number * multiplier, unit, match.group(0)
-    match = _FOR_RE.search(text)
-    if match:
-        who = re.sub(r"^[\d.万]+[名位户]?", "", _LEADING.sub("", match.group("who")))
-        return who.strip("、"), None, "人", match.group(0)
+    served = _FOR_RE.search(text)
+    if served:
+        who = re.sub(r"^[\d.万]+[名位户]?", "", _LEADING.sub("", served.group("who")))
+        return who.strip("、"), None, "人", served.group(0)
     return "", None, "人", ""
 
 

@@ -98,7 +98,9 @@ def typical_rate(name: str, values: Sequence[ParsedValue]) -> float | None:
         True
     """
     rates = [
-        float(v.low) for v in numeric_values(values) if normalise_unit(v.unit) == "%" and 0 < v.low <= 100
+        float(v.low)
+        for v in numeric_values(values)
+        if v.low is not None and normalise_unit(v.unit) == "%" and 0 < v.low <= 100
     ]
     if rates:
         return float(statistics.median_low(rates))

@@ -632,10 +632,11 @@ class Suggester:
         else:
             rendered = render(c, corpus, draft) if c.rows or c.mention else None
             name, explain = c.name, None
-            if rendered is not None and _foreign_count(c, rendered[1]):
-                rendered = placeholder("≥", rendered[1].unit or "", "目标值"), None
-            elif rendered is not None and _foreign_unit_cost(c, rendered[1], draft):
-                rendered = placeholder("≤", rendered[1].unit or "", "单位成本"), None
+            past = rendered[1] if rendered is not None else None
+            if past is not None and _foreign_count(c, past):
+                rendered = placeholder("≥", past.unit or "", "目标值"), None
+            elif past is not None and _foreign_unit_cost(c, past, draft):
+                rendered = placeholder("≤", past.unit or "", "单位成本"), None
             value, value_range = rendered if rendered is not None else (_placeholder_for(c), None)
             evidence = tuple(_evidence(c, corpus, draft, value)) + _scaling_evidence(c, value, draft)
         review = self._review(c, name, value, project)
@@ -823,12 +824,14 @@ def _mark_earlier_year(
 ) -> None:
     """The same project's latest earlier table (same name, an earlier or unknown year) is the first
     source: its rows lead their candidates' evidence, and the candidates are marked ``earlier-year``."""
+
+    def before_draft(year: int | None) -> bool:
+        return draft.year is None or year is None or year < draft.year
+
     earlier = [
         i
         for i in corpus.projects_named(draft.name)
-        if i not in exclude
-        and (draft.year is None or corpus.projects[i].year is None or corpus.projects[i].year < draft.year)
-        and corpus.project_rows[i]
+        if i not in exclude and before_draft(corpus.projects[i].year) and corpus.project_rows[i]
     ]
     if not earlier:
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -25,7 +26,17 @@ def eval_slot(level2: str) -> str:
     return "成本" if level2 in COST_SLOTS else level2
 
 
-def matches(level2: str, name: str, truth: Row, threshold: float = MATCH_THRESHOLD) -> bool:
+class NamedRow(Protocol):
+    """A true indicator as the matching rule reads it (a corpus row, or an evaluation row)."""
+
+    @property
+    def level2(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def matches(level2: str, name: str, truth: NamedRow, threshold: float = MATCH_THRESHOLD) -> bool:
     """Whether a suggestion (slot, name) finds a true indicator (Dice ≥ ``threshold``, default 0.5)."""
     return eval_slot(level2) == eval_slot(truth.level2) and names_match(name, truth.name, threshold)
 
