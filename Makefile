@@ -35,8 +35,9 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/python -m pytest -q
 
-lint:
+lint: $(STAMP)
 	$(BIN)/ruff check assistant tests scripts
+	$(BIN)/mypy assistant
 
 clean:
 	rm -rf $(VENV) corpus/store

@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .documents import LEGACY_SUFFIXES, read_document, supported_suffixes, unsupported_reason
 from .errors import IngestError, IngestWarning, InputError, StoreError
@@ -227,7 +228,7 @@ def ingest_paths(
 
     read = reader or read_document
     items = collect_files(paths)
-    disable = (len(items) < 2) if progress is None else not progress
+    disable: bool | None = (len(items) < 2) if progress is None else not progress
     if progress is None and not disable:
         disable = None  # tqdm's own rule: only when stderr is a terminal
     outcomes: list[FileOutcome] = []
@@ -318,7 +319,7 @@ def refresh_indexes(store: Store, *, dense: bool = True) -> IndexRefresh:
     return IndexRefresh(timings, embedder is not None)
 
 
-def _numpy_default_embedder() -> object | None:
+def _numpy_default_embedder() -> Any | None:
     """The default embedder if it is already built and static (numpy only), else None."""
     try:
         from .embedding.build import default_model_dir, is_valid_static_model

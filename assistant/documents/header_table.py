@@ -156,8 +156,8 @@ def _header_match(text: str) -> tuple[Role | None, int, str | None]:
     if not squeezed:
         return None, 0, None
     if squeezed in _ROLE_OF:
-        role = _ROLE_OF[squeezed]
-        return role, SYNONYMS[role].index(squeezed), None
+        exact = _ROLE_OF[squeezed]
+        return exact, SYNONYMS[exact].index(squeezed), None
     notes = " ".join(_BRACKETED.findall(squeezed))
     base = _BRACKETED.sub("", squeezed)
     role = _ROLE_OF.get(base)

@@ -146,12 +146,13 @@ class RestrictedUnpickler(pickle._Unpickler):  # the pure-Python unpickler lets 
         raise UnsafePickleError("refused a persistent id: not part of joblib's array format")
 
     def _load_build(self) -> None:
-        pickle._Unpickler.load_build(self)
-        top = self.stack[-1]
+        # the pure-Python unpickler's internals (load_build, stack) have no type stubs
+        pickle._Unpickler.load_build(self)  # type: ignore[attr-defined]
+        top = self.stack[-1]  # type: ignore[attr-defined]
         if isinstance(top, _ArrayWrapper):
-            self.stack[-1] = self._read_array(top.state)
+            self.stack[-1] = self._read_array(top.state)  # type: ignore[attr-defined]
 
-    dispatch[pickle.BUILD[0]] = _load_build
+    dispatch[pickle.BUILD[0]] = _load_build  # type: ignore[assignment]
 
     def _read_array(self, meta: dict[str, Any]) -> np.ndarray:
         subclass, shape, order, dtype = (meta.get(k) for k in ("subclass", "shape", "order", "dtype"))

@@ -177,7 +177,7 @@ def tune_static_model(
         torch.manual_seed(config.seed)
         rng = random.Random(config.seed)
         model = SentenceTransformer(str(base_directory), device="cpu", local_files_only=True)
-        model[0].embedding.sparse = True  # sparse rows + SparseAdam: untouched words stay as they were
+        model[0].embedding.sparse = True  # type: ignore[union-attr]  # sparse rows + SparseAdam: untouched words stay
         loss_function = MultipleNegativesRankingLoss(model, scale=config.scale)
         optimiser = torch.optim.SparseAdam(list(model[0].parameters()), lr=config.learning_rate)
         model.train()
@@ -195,7 +195,7 @@ def tune_static_model(
                 steps += 1
                 loss_value = float(loss.detach())
         model.eval()
-        model[0].embedding.sparse = False
+        model[0].embedding.sparse = False  # type: ignore[union-attr]
     finally:
         torch.set_num_threads(threads)
 

@@ -127,10 +127,10 @@ class ValueDistribution:
             return [(v, v, counts[v]) for v in sorted(counts)]
         low, high = min(self.numbers), max(self.numbers)
         width = (high - low) / bins
-        out = [[low + i * width, low + (i + 1) * width, 0] for i in range(bins)]
+        tally = [0] * bins
         for v in self.numbers:
-            out[min(int((v - low) / width), bins - 1)][2] += 1
-        return [(a, b, c) for a, b, c in out]
+            tally[min(int((v - low) / width), bins - 1)] += 1
+        return [(low + i * width, low + (i + 1) * width, tally[i]) for i in range(bins)]
 
 
 class IndicatorLibrary:

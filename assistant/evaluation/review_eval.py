@@ -794,9 +794,9 @@ def evaluate_review(
     if unlabelled:
         notes.append(f"{len(unlabelled)} 条读入的指标没有标注，未计入")
     items = list(joined.items)
-    for path in (synthetic_path, blind_path, blind2_path, blind3_path):
-        if path is not None and Path(path).is_file():
-            items += synthetic_items(load_labels(path))
+    for extra in (synthetic_path, blind_path, blind2_path, blind3_path):
+        if extra is not None and Path(extra).is_file():
+            items += synthetic_items(load_labels(extra))
 
     systems: list[System] = []
     sheet = folder / RULE_SHEET_NAME if folder is not None else None

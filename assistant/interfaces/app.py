@@ -435,7 +435,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
         draft_inputs = [name, goal, budget, year, department]
 
         def run_draft(*fields: Any) -> tuple[Any, ...]:
-            view = draft_table(*fields, store_dir=store)
+            view = draft_table(*fields, store_dir=store)  # type: ignore[misc]  # *fields: the 5 form fields
             return (
                 view.status,
                 view.table,
@@ -464,7 +464,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
         examples.load_input_event.then(run_draft, draft_inputs, draft_outputs, api_visibility="private")
 
         def on_edit(table: Any, previous: Any, *fields: Any) -> tuple[Any, ...]:
-            updated, pieces, detail = rereview_table(table, previous, *fields, store_dir=store)
+            updated, pieces, detail = rereview_table(table, previous, *fields, store_dir=store)  # type: ignore[misc]
             if pieces is None:  # nothing changed: keep the panels as they are
                 return updated, updated, gr.skip(), gr.skip()
             return updated, updated, pieces, detail
@@ -524,7 +524,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
 
         def export(fmt: str) -> Any:
             def write(table: Any, suggestions: Any, *fields: Any) -> Any:
-                path = export_draft(table, *fields, fmt=fmt, suggestions=suggestions)
+                path = export_draft(table, *fields, fmt=fmt, suggestions=suggestions)  # type: ignore[misc]
                 return gr.File(value=path, visible=path is not None)
 
             return write
@@ -703,7 +703,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
 
 
 def _search(store: str | None, *args: Any) -> tuple[str, Any]:
-    return search_library(*args, store_dir=store)
+    return search_library(*args, store_dir=store)  # type: ignore[misc]  # *args: the search form
 
 
 def launch_options() -> dict[str, Any]:

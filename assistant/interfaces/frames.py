@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..engines.review.report import CODE_ZH, LABEL_ZH, VERDICT_ZH
 from ..records.levels import LEVEL1, LEVEL2
@@ -88,7 +88,9 @@ REVIEW_COLUMNS = [
 #: The columns the app shows (the rest stay in the data and the downloadable reports).
 REVIEW_DISPLAY_COLUMNS = REVIEW_COLUMNS[:9]
 #: Per display column: the value column is HTML (flagged spans marked), the rest plain text.
-REVIEW_DISPLAY_TYPES = ["html" if c == "指标值" else "str" for c in REVIEW_DISPLAY_COLUMNS]
+REVIEW_DISPLAY_TYPES: list[Literal["html", "str"]] = [
+    "html" if c == "指标值" else "str" for c in REVIEW_DISPLAY_COLUMNS
+]
 #: Shown instead of a verdict for an intentionally empty slot (label ``na``), never as 通过.
 NOT_APPLICABLE = LABEL_ZH["na"]
 PROJECT_COLUMNS = ["项目", "指标数", "退回", "提醒", "表格问题", "部门", "年度", "来源"]
@@ -576,7 +578,8 @@ def distribution_html(distribution: ValueDistribution) -> str:
     if stats["count"]:
         parts.append(
             "<p>最小 {0}{u}，下四分位 {1}{u}，中位数 {2}{u}，上四分位 {3}{u}，最大 {4}{u}。</p>".format(
-                *(_number(round(float(stats[k]), 2)) for k in ("min", "p25", "median", "p75", "max")), u=unit
+                *(_number(round(float(stats[k] or 0), 2)) for k in ("min", "p25", "median", "p75", "max")),
+                u=unit,
             )
         )
     if d.other_units:

@@ -151,7 +151,7 @@ def discard_uploads(files: object) -> None:
     for item in items:
         if not item:
             continue
-        path = Path(getattr(item, "name", item))
+        path = Path(str(getattr(item, "name", item)))
         try:
             resolved = path.resolve()
             if resolved.is_relative_to(root) and resolved.is_file():
@@ -242,7 +242,7 @@ def check_uploads(files: object, max_mb: float = MAX_UPLOAD_MB, max_files: int =
     if files is None:
         return []
     items = files if isinstance(files, list | tuple) else [files]
-    paths = [Path(getattr(f, "name", f)) for f in items if f]
+    paths = [Path(str(getattr(f, "name", f))) for f in items if f]
     if len(paths) > max_files:
         raise InputError(f"一次最多上传 {max_files} 个文件（本次 {len(paths)} 个）；请分批上传")
     for path in paths:
@@ -341,8 +341,8 @@ def search_templates(
 ) -> tuple[str, pd.DataFrame]:
     """The indicator library's templates matching ``query`` (within ``domain`` unless 全部)."""
     text = _text(query)[:200]
-    chosen = _text(domain)
-    chosen = None if chosen in ("", ALL) else chosen
+    picked = _text(domain)
+    chosen = None if picked in ("", ALL) else picked
     try:
         library = workbench_for(store_dir).suggester.library()
     except AssistantError as error:

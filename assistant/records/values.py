@@ -479,18 +479,18 @@ def _date_reading(m: re.Match[str], s: str) -> _Reading:
             hour += 12 if hour < 12 else 0
         return _Reading("deadline", round(hour, 4), start, end, comparator="≤", unit="时", flags=flags)
     year = int(g["py"]) if g["py"] else None
-    month = g["pm"] or g["qm"]
+    month_text = g["pm"] or g["qm"]
     day = g["pd"] or g["qd"] or g["rd"]
     end_word, mark = g["end"], g["mark"]
     if g["pfull"] and year:
         return _window(_encode_month(year, 1), _encode_month(year, 12), "月", start, end, flags)
     weak = False
     if day:
-        value, unit = _encode_day(year, int(month) if month else None, int(day)), "日"
-    elif month and end_word in ("上旬", "中旬"):
-        value, unit = _encode_day(year, int(month), 10 if end_word == "上旬" else 20), "日"
-    elif month:
-        value, unit = _encode_month(year, int(month)), "月"
+        value, unit = _encode_day(year, int(month_text) if month_text else None, int(day)), "日"
+    elif month_text and end_word in ("上旬", "中旬"):
+        value, unit = _encode_day(year, int(month_text), 10 if end_word == "上旬" else 20), "日"
+    elif month_text:
+        value, unit = _encode_month(year, int(month_text)), "月"
     else:
         value, unit = float(year or 0), "年"
         weak = not end_word and not mark

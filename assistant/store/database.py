@@ -749,7 +749,7 @@ class _ParsedIds:
     def __init__(self, con: sqlite3.Connection) -> None:
         self._con = con
         self._ids: dict[ParsedKey, int] = {
-            tuple(row[1:]): row[0]  # type: ignore[misc]
+            tuple(row[1:]): row[0]
             for row in con.execute(f"SELECT id, {', '.join(PARSED_FIELDS)} FROM parsed_values")
         }
 

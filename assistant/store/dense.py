@@ -97,7 +97,7 @@ class DenseRetriever:
                 index = faiss.IndexHNSWFlat(self.dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
                 index.hnsw.efSearch = HNSW_EF_SEARCH
             else:
-                index = faiss.IndexFlatIP(self.dimension)
+                index = faiss.IndexFlatIP(self.dimension)  # type: ignore[assignment]  # both are faiss.Index
             if len(self.vectors):
                 index.add(self.vectors)
             self._index = index
@@ -127,9 +127,10 @@ class DenseRetriever:
             bitmap = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
             selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
             if self.kind == "hnsw":
-                params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, 4 * k))
+                # faiss's stubs miss the SWIG-generated parameter classes and their keywords
+                params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, 4 * k))  # type: ignore[attr-defined]
             else:
-                params = faiss.SearchParameters(sel=selector)
+                params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         k = min(k, n)
         index = self._faiss()
         threads = faiss.omp_get_max_threads()

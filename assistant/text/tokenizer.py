@@ -183,7 +183,6 @@ class Tokenizer:
         return list(self._engine().tokenize(text))
 
 
-@functools.cache
 class SearchTokenizer(Protocol):
     """What a keyword index needs from a tokenizer: search tokens and a fingerprint saved with the
     index (the jieba :class:`Tokenizer`, or :class:`~assistant.text.bigrams.BigramTokenizer`)."""
@@ -194,6 +193,7 @@ class SearchTokenizer(Protocol):
     def cut_for_search(self, text: str) -> list[str]: ...
 
 
+@functools.cache
 def default_tokenizer() -> Tokenizer:
     """The shared tokenizer with the packaged dictionary and stop words (one per process)."""
     return Tokenizer()

@@ -551,7 +551,7 @@ def fit_vagueness_model(
             counts[key] = counts.get(key, 0) + 1
     vocabulary = {k: i for i, k in enumerate(sorted(k for k, n in counts.items() if n >= min_count))}
     column_value = np.asarray(
-        [flag_scale if k.startswith("f:") else 1.0 for k in sorted(vocabulary, key=vocabulary.get)]
+        [flag_scale if k.startswith("f:") else 1.0 for k in sorted(vocabulary, key=lambda k: vocabulary[k])]
     )
     indptr, indices = [0], []
     for keys in row_keys:

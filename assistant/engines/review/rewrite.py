@@ -266,14 +266,14 @@ def _own_fix(
         return None
     if codes == {"MISSING_UNIT"}:
         parts = []
-        unit = unit_for(name, level2)
+        implied = unit_for(name, level2)
         for q in s.quantities:
             number = fmt_number(q.low) + (f"-{fmt_number(q.high)}" if q.high is not None else "")
             if measure == "cost" and q.per and not q.unit:
                 return f"{_plain(q.comparator)}{number}元{q.per}"
             if not q.has_unit:
-                this_unit = unit
-                if unit == "万元" and (
+                this_unit = implied
+                if implied == "万元" and (
                     (budget is not None and q.low > budget) or (budget is None and q.low >= 10000)
                 ):
                     this_unit = "元"
@@ -395,18 +395,20 @@ def rewrite_value(
         goal = _goal_count(indicator, project)
         if goal:
             return f"≥{fmt_number(goal[0])}{goal[1]}"
-        unit = _guess_count_unit(name, level2)
+        count_unit = _guess_count_unit(name, level2)
         numbers = _evidence_numbers(
             indicator,
             evidence,
             accept,
-            lambda q: q.low if q.unit and (unit is None or q.unit == unit) and q.high is None else None,
+            lambda q: (
+                q.low if q.unit and (count_unit is None or q.unit == count_unit) and q.high is None else None
+            ),
             min_similarity=0.7,
         )
         n = _typical(numbers)
-        if n is not None and unit:
-            return f"≥{fmt_number(n)}{unit}"
-        return f"≥{PLACEHOLDER_TARGET}{unit or PLACEHOLDER_UNIT}"
+        if n is not None and count_unit:
+            return f"≥{fmt_number(n)}{count_unit}"
+        return f"≥{PLACEHOLDER_TARGET}{count_unit or PLACEHOLDER_UNIT}"
 
     # free-text benefit: a direction needs a measure, a base and an end point
     directions = [h for h in analysis.hits if h.code == "DIRECTION" and h.field == "value"]

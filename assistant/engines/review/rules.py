@@ -710,8 +710,8 @@ def _value_hits(
                 Hit("UNDATED", "value", d.start, d.end, message_for("UNDATED", t[d.start : d.end]), "warn")
             )
         elif core == "binary":
-            b0, b1, term = s.binary[0]
-            hits.append(Hit("BINARY", "value", b0, b1, message_for("BINARY", t[b0:b1]), "warn", term))
+            b0, b1, binary_word = s.binary[0]
+            hits.append(Hit("BINARY", "value", b0, b1, message_for("BINARY", t[b0:b1]), "warn", binary_word))
     if facts.multi and not has_malformed:
         hits.append(Hit("MULTI", "value", *facts.whole, message_for("MULTI"), "warn"))
 
