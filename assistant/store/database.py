@@ -349,33 +349,15 @@ class Store:
         Raises:
             StoreError: the database cannot be written (disk full, read-only folder …).
         """
-        try:
-            with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    result = _insert_projects(con, projects, origin=origin, replace=replace)
-                    if result.added or result.replaced:
-                        revision = _meta_int(con, "revision") + 1
-                        con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
-                    manifest = _manifest_data(con)
-                    con.execute("COMMIT")
-                except BaseException:
-                    if con.in_transaction:  # SQLite may already have rolled back (I/O error)
-                        with contextlib.suppress(sqlite3.Error):
-                            con.execute("ROLLBACK")
-                    raise
-                if result.added or result.replaced:
-                    self._write_manifest(manifest)
-        except StoreError as exc:
-            raise StoreError(f"未写入任何项目（事务已回滚，存储保持原样）：{exc}") from exc
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"未写入任何项目（事务已回滚，存储保持原样）：{describe_database_error(exc, self._directory)}"
-            ) from exc
-        except OSError as exc:
-            raise StoreError(
-                f"未写入任何项目（事务已回滚，存储保持原样）：{describe_os_error(exc, self._directory)}"
-            ) from exc
+        with self._transaction("写入") as con:
+            result = _insert_projects(con, projects, origin=origin, replace=replace)
+            if result.added or result.replaced:
+                revision = _meta_int(con, "revision") + 1
+                con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+            manifest = _manifest_data(con)
+            con.execute("COMMIT")
+            if result.added or result.replaced:
+                self._write_manifest(manifest)
         return result
 
     def sources(self) -> list[SourceInfo]:
@@ -408,47 +390,51 @@ class Store:
         """
         from ..errors import InputError
 
+        with self._transaction("删除") as con:
+            _ensure_origin_column(con)  # stores created before project identity used the path
+            where = "source = ? OR origin = ?"
+            found = con.execute(
+                f"SELECT COUNT(*), SUM(indicator_count) FROM projects WHERE {where}", (source, source)
+            ).fetchone()
+            if not found[0]:
+                known = [row[0] for row in con.execute("SELECT DISTINCT source FROM projects")]
+                close = [k for k in known if source in k or k in source][:5]
+                hint = (
+                    f"；是否指：{'、'.join(close)}"
+                    if close
+                    else f"（共 {len(known)} 个来源，用 --list 查看）"
+                )
+                raise InputError(f"存储中没有来自“{source}”的项目{hint}")
+            con.execute(f"DELETE FROM projects WHERE {where}", (source, source))
+            revision = _meta_int(con, "revision") + 1
+            con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
+            manifest = _manifest_data(con)
+            con.execute("COMMIT")
+            self._write_manifest(manifest)
+        return SourceInfo(source, int(found[0]), int(found[1] or 0))
+
+    @contextlib.contextmanager
+    def _transaction(self, verb: str) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` under the store lock; the block commits. When it raises, the
+        transaction is rolled back and a database or file error becomes one :class:`StoreError` saying
+        nothing was ``verb``-ed (写入/删除) and the store is as it was."""
+        said = f"未{verb}任何项目（事务已回滚，存储保持原样）："
         try:
             with exclusive_lock(self._directory / LOCK_NAME), self._connect() as con:
                 con.execute("BEGIN IMMEDIATE")
                 try:
-                    _ensure_origin_column(con)  # stores created before project identity used the path
-                    where = "source = ? OR origin = ?"
-                    found = con.execute(
-                        f"SELECT COUNT(*), SUM(indicator_count) FROM projects WHERE {where}", (source, source)
-                    ).fetchone()
-                    if not found[0]:
-                        con.execute("ROLLBACK")
-                        known = [row[0] for row in con.execute("SELECT DISTINCT source FROM projects")]
-                        close = [k for k in known if source in k or k in source][:5]
-                        hint = (
-                            f"；是否指：{'、'.join(close)}"
-                            if close
-                            else f"（共 {len(known)} 个来源，用 --list 查看）"
-                        )
-                        raise InputError(f"存储中没有来自“{source}”的项目{hint}")
-                    con.execute(f"DELETE FROM projects WHERE {where}", (source, source))
-                    revision = _meta_int(con, "revision") + 1
-                    con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
-                    manifest = _manifest_data(con)
-                    con.execute("COMMIT")
+                    yield con
                 except BaseException:
-                    if con.in_transaction:
+                    if con.in_transaction:  # SQLite may already have rolled back (I/O error)
                         with contextlib.suppress(sqlite3.Error):
                             con.execute("ROLLBACK")
                     raise
-                self._write_manifest(manifest)
         except StoreError as exc:
-            raise StoreError(f"未删除任何项目（事务已回滚，存储保持原样）：{exc}") from exc
+            raise StoreError(f"{said}{exc}") from exc
         except sqlite3.Error as exc:
-            raise StoreError(
-                f"未删除任何项目（事务已回滚，存储保持原样）：{describe_database_error(exc, self._directory)}"
-            ) from exc
+            raise StoreError(f"{said}{describe_database_error(exc, self._directory)}") from exc
         except OSError as exc:
-            raise StoreError(
-                f"未删除任何项目（事务已回滚，存储保持原样）：{describe_os_error(exc, self._directory)}"
-            ) from exc
-        return SourceInfo(source, int(found[0]), int(found[1] or 0))
+            raise StoreError(f"{said}{describe_os_error(exc, self._directory)}") from exc
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write the manifest after a commit; failing to is a warning (the commit stands, and the
