@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .documents import LEGACY_SUFFIXES, read_document, supported_suffixes, unsupported_reason
+from .documents.library import add_library_file, is_library_file
 from .errors import IngestError, IngestWarning, InputError, StoreError
-from .records.library import add_library_file, is_library_file
 from .records.schema import Project
 from .store.database import ProjectOutcome, Store
 

@@ -26,8 +26,9 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from assistant.documents.library import library_dirs, library_signature, load_library
 from assistant.errors import InputError, StoreError
-from assistant.records.library import IndicatorLibrary, library_dirs, library_signature, load_library
+from assistant.records.library import IndicatorLibrary
 from assistant.records.schema import (
     PLACEHOLDER_MARK,
     DomainFinding,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.documents.library import load_library
 from assistant.engines.suggest.corpus import Corpus, slot_group
 from assistant.engines.suggest.domains import detect_domains
 from assistant.engines.suggest.from_library import placeholder, propose
 from assistant.engines.suggest.goal import read_goal, split_activity
 from assistant.engines.suggest.sources import unsourced_numbers
 from assistant.engines.suggest.suggester import Suggester
-from assistant.records.library import DEFAULT_LIBRARY_DIR, LibraryTemplate, load_library
+from assistant.records.library import DEFAULT_LIBRARY_DIR, LibraryTemplate
 from assistant.records.schema import Evidence, ProjectDraft, Suggestion
 
 from .fakes import training_projects

@@ -8,17 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from assistant.documents.library import is_library_file, library_dirs, load_library, read_library_file
 from assistant.errors import InputError
-from assistant.records.library import (
-    DEFAULT_LIBRARY_DIR,
-    DOMAIN_HEADER,
-    GENERIC_DOMAIN,
-    INDICATOR_HEADER,
-    is_library_file,
-    library_dirs,
-    load_library,
-    read_library_file,
-)
+from assistant.records.library import DEFAULT_LIBRARY_DIR, DOMAIN_HEADER, GENERIC_DOMAIN, INDICATOR_HEADER
 from assistant.records.values import parse_value
 
 REQUIRED_DOMAINS = {
