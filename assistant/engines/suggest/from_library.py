@@ -156,6 +156,31 @@ def _stated(
     return value, ValueRange(t.comparator, number, number, unit), evidence
 
 
+def _completion_value(
+    t: LibraryTemplate, draft: ProjectDraft, facts: GoalFacts
+) -> tuple[str, ValueRange, Evidence] | None:
+    """The completion rate of the goal's own plan: the goal states how much of the activity the year
+    brings (维修养护…15处), so finishing it is 100% of that plan.
+
+    Example:
+        >>> from .goal import read_goal
+        >>> t = LibraryTemplate("共性", "产出指标", "质量指标", "{活动}完成率", "%", "≥", "历史")
+        >>> facts = read_goal("工程维修养护", "维修养护农村集中供水工程15处")
+        >>> _completion_value(t, ProjectDraft("工程维修养护"), facts)[2].value
+        '计划 15处（年度目标）；完成率 = 完成数 ÷ 15处 × 100%，全部完成为 100%'
+    """
+    count = facts.count
+    if count is None or not facts.activity or normalise_unit(t.unit) != "%":
+        return None
+    plan = f"{format_number(count.number)}{count.unit}"
+    text = f"计划 {plan}（年度目标）；完成率 = 完成数 ÷ {plan} × 100%，全部完成为 100%"
+    return (
+        "100%",
+        ValueRange(t.comparator, 100.0, 100.0, "%"),
+        Evidence(draft.name, "年度目标的完成率", text, "年度目标", kind="goal"),
+    )
+
+
 def _budget_value(
     t: LibraryTemplate, draft: ProjectDraft, facts: GoalFacts
 ) -> tuple[str, ValueRange, Evidence] | None:
@@ -310,6 +335,8 @@ def propose(
         found, kind = _budget_value(t, draft, facts), "budget"
     elif t.source == "目标":
         found, kind = _goal_value(t, draft, facts), "goal"
+    if found is None and "{活动}" in t.name and t.name.endswith("完成率"):
+        found, kind = _completion_value(t, draft, facts), "goal"
     if found is None and t.source in ("目标", "历史", "填报", "预算"):
         found, kind = _history_value(t, name, corpus, exclude), "corpus"
     if found is None:

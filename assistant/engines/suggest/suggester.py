@@ -574,8 +574,16 @@ class Suggester:
             # a confident sourced value first; then a placeholder (what to measure, no number)
             # before a weak number from an unrelated project; anything before nothing
             sourced = [c for c in eligible if c.confidence >= PLACEHOLDER_OVER]
-            # else the library's rows (about this project by construction) before weak past rows
-            fallback_order = sorted(eligible, key=lambda c: (c.proposal is None, -c.confidence))
+            # else the library's rows (about this project by construction; sourced values first)
+            # before weak past rows
+            fallback_order = sorted(
+                eligible,
+                key=lambda c: (
+                    c.proposal is None,
+                    c.proposal is not None and c.proposal.is_placeholder,
+                    -c.confidence,
+                ),
+            )
             if not any(id(c) not in rejected and try_pick(c, False) for c in sourced) and not any(
                 id(c) not in rejected and try_pick(c) for c in fallback_order
             ):

@@ -79,6 +79,15 @@ def test_unit_cost_is_budget_over_the_goal_count_with_the_arithmetic():
     assert proposal.evidence[0].kind == "budget" and "150万元 ÷ 15处" in proposal.evidence[0].value
 
 
+def test_a_completion_rate_is_the_goals_plan_finished():
+    template = LibraryTemplate("共性", "产出指标", "质量指标", "{活动}完成率", "%", "≥", "历史")
+    proposal = propose(template, WATER, read_goal(WATER.name, WATER.goal), "受益群众", Corpus([]))
+    assert (proposal.name, proposal.value, proposal.kind) == ("维修养护完成率", "100%", "goal")
+    assert "15处" in proposal.evidence[0].value and not unsourced_numbers(
+        Suggestion("产出指标", "质量指标", proposal.name, proposal.value, None, 0.1, proposal.evidence)
+    )
+
+
 def test_no_source_gives_a_placeholder_saying_what_and_in_which_unit():
     template = LibraryTemplate("水利", "产出指标", "质量指标", "工程验收合格率", "%", "≥", "历史")
     proposal = propose(template, WATER, read_goal(WATER.name, WATER.goal), "受益群众", Corpus([]))
@@ -118,6 +127,10 @@ def test_issue_drafts_are_tables_a_reviewer_would_pass(suggester, draft):
         assert s.is_placeholder or s.review.label == "clear", (s.name, s.value)
         assert not s.name.endswith("认可度")
     assert [f.code for f in result.findings if f.code != "MISSING_SLOT"] == []
+    # every table row passes review as it stands: the goal's plan gives the completion rate (100%)
+    assert all(s.review.verdict == "ok" and not s.is_placeholder for s in table), [
+        (s.name, s.value) for s in table if s.review.verdict != "ok"
+    ]
     assert result.domains and result.notes  # the domain, and that the corpus has nothing close
     assert "没有相近的项目" in result.notes[0]
 
