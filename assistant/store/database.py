@@ -555,7 +555,7 @@ def _unused(directory: Path) -> bool:
 
 def _has_meta(db_path: Path) -> bool:
     """Whether the database file holds the store's ``meta`` table (read-only: never creates it)."""
-    con = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, timeout=60.0)
+    con = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=60.0)
     try:
         return _table_exists(con, "meta")
     finally:
@@ -577,7 +577,7 @@ def check_integrity(db_path: Path) -> None:
     with _checked_lock:
         if key in _checked:
             return
-    con = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, timeout=60.0)
+    con = sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True, timeout=60.0)
     try:
         problems = [str(row[0]) for row in con.execute("PRAGMA quick_check(3)")]
     finally:

@@ -434,3 +434,12 @@ def test_a_library_file_extends_the_store_library_and_a_bad_one_names_its_line(t
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "坏指标库.csv" in err and "第2行" in err and "二级指标“数量”无效" in err
     assert not (store / "library" / bad.name).exists()
+
+
+def test_a_relative_store_folder_works(fake_documents: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """`--store DIR` as people type it (a relative path): the integrity check once crashed on it."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["ingest", str(fake_documents / "a.txt"), "--store", "rel/store"]) == 0
+    capsys.readouterr()
+    assert main(["store", "--store", "rel/store"]) == 0
+    assert (tmp_path / "rel" / "store" / DB_NAME).is_file()
