@@ -267,8 +267,14 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
         >>> [(m.kind, m.name, m.number) for m in extract_mentions("完成6694人党员冬季轮训")]
         [('count', '党员冬季轮训人数', 6694.0)]
     """
+    return list(_mentions(goal or "", limit))
+
+
+@lru_cache(maxsize=1024)
+def _mentions(goal: str, limit: int) -> tuple[Mention, ...]:
+    """:func:`extract_mentions`, read once per goal text (a draft reads its goal in several places)."""
     if not goal:
-        return []
+        return ()
     text = unicodedata.normalize("NFKC", goal)
     out: list[Mention] = []
     seen: set[tuple[str, str]] = set()
@@ -338,7 +344,7 @@ def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
                 add(action)
         if len(out) >= limit:
             break
-    return out
+    return tuple(out)
 
 
 #: Unquantified goal actions that still name a measurable share: 建立健康档案 → 健康档案建档率.

@@ -748,10 +748,13 @@ def draft_findings(draft: ProjectDraft, table: Sequence[Suggestion]) -> list[Fin
 
 
 def _unrelated(draft: ProjectDraft, table: Sequence[Suggestion], row: Suggestion) -> bool:
-    """Whether the table check would call ``row`` unrelated to the project were it in the table."""
-    return any(
-        f.code == "UNRELATED" and f"“{row.name}”" in f.message for f in draft_findings(draft, [*table, row])
-    )
+    """Whether 审核's UNRELATED check would flag ``row`` were it in the table (only that check: the
+    others judge the table, not one row)."""
+    from assistant.engines.review.table import unrelated_findings
+
+    reviews = [s.review for s in (*table, row) if s.review is not None]
+    project = Project(name=draft.name, indicators=tuple(r.indicator for r in reviews), goal=draft.goal)
+    return any(f"“{row.name}”" in f.message for f in unrelated_findings(project, reviews))
 
 
 def _flagged_names(finding: Finding, table: Sequence[Suggestion]) -> list[str]:
