@@ -89,7 +89,7 @@ class Tokenizer:
         cache_directory: Path | str | None = None,
     ) -> None:
         self.user_dict = Path(user_dict) if user_dict is not None else None
-        self._user_words = _read_lines(self.user_dict) if self.user_dict is not None else []
+        self.user_words = _read_lines(self.user_dict) if self.user_dict is not None else []
         words = _read_lines(DEFAULT_STOP_WORDS) if stop_words is None else list(stop_words)
         self.stop_words: frozenset[str] = frozenset(normalise_text(w) for w in words)
         self._cache_directory = Path(cache_directory) if cache_directory is not None else None
@@ -103,7 +103,7 @@ class Tokenizer:
         for part in (
             TOKENIZER_VERSION,
             jieba.__version__,
-            "\n".join(self._user_words),
+            "\n".join(self.user_words),
             "\n".join(sorted(self.stop_words)),
         ):
             digest.update(part.encode("utf-8"))
@@ -121,17 +121,18 @@ class Tokenizer:
             if self._jieba is None:
                 jieba.setLogLevel(logging.WARNING)  # jieba's own logger only; no global logging config
                 engine = jieba.Tokenizer()
-                engine.tmp_dir = str(self._writable_cache_dir())
+                engine.tmp_dir = str(self.writable_cache_dir())
                 engine.cache_file = f"jieba-{jieba.__version__}.cache"
                 engine.initialize()
-                for line in self._user_words:
+                for line in self.user_words:
                     word, *rest = line.split()
                     freq = int(rest[0]) if rest and rest[0].isdigit() else None
                     engine.add_word(word, freq)
                 self._jieba = engine
         return self._jieba
 
-    def _writable_cache_dir(self) -> Path:
+    def writable_cache_dir(self) -> Path:
+        """The cache folder if it can be written, else the system temp folder."""
         directory = self._cache_directory or cache_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)

@@ -12,14 +12,13 @@ Example:
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from ...records.values import chinese_number
+from ...text.pos import pos_cut
 
 # A count unit → the noun that names "how many" (培训 + 人 → 培训人数). ``None``: "<object>数量".
 COUNT_UNITS: dict[str, str | None] = {
@@ -155,46 +154,10 @@ _ACTION_VERBS = frozenset({"开展", "举办", "组织", "召开", "举行", "�
 _BOUNDARY_WORDS = frozenset({"以上", "以下", "以内", "之间", "左右", "为", "对", "向", "给"})
 
 
-@lru_cache(maxsize=1)
-def _pos_tokenizer() -> Any:
-    """A jieba part-of-speech tokenizer sharing the project tokenizer's dictionary (loaded once).
-
-    Words of our user dictionary have no part-of-speech tag and come out as ``x``; :func:`_pos_cut`
-    reads a CJK ``x`` word as a noun.
-    """
-    import jieba
-    import jieba.posseg as posseg
-
-    jieba.setLogLevel(logging.WARNING)  # jieba's own logger only
-    try:
-        from assistant.text.tokenizer import default_tokenizer
-
-        engine = default_tokenizer()._engine()  # the shared, already initialised jieba instance
-    except (ImportError, AttributeError):
-        return posseg.dt
-    # reuse the word→tag table jieba.posseg loaded at import instead of reading dict.txt again
-    tokenizer = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
-    tokenizer.tokenizer = engine
-    tokenizer.word_tag_tab = posseg.dt.word_tag_tab
-    return tokenizer
-
-
-@lru_cache(maxsize=4096)
-def _pos_cut(text: str) -> tuple[tuple[str, str], ...]:
-    """jieba part-of-speech segmentation of a short text."""
-    out = []
-    for pair in _pos_tokenizer().cut(text):
-        word, flag = pair.word, pair.flag
-        if flag == "x" and re.search(r"[\u4e00-\u9fff]", word):
-            flag = "n"
-        out.append((word, flag))
-    return tuple(out)
-
-
 def _object_after(suffix: str) -> str:
     """The noun phrase that starts right after a number (6694 人|党员冬季轮训及… → 党员冬季轮训)."""
     words: list[str] = []
-    for word, flag in _pos_cut(suffix.strip()[:24]):
+    for word, flag in pos_cut(suffix.strip()[:24]):
         if not flag.startswith(_NOUNISH) or flag.startswith("f") and not words:
             break
         words.append(word)
@@ -208,7 +171,7 @@ def _object_before(prefix: str) -> str:
     prefix = _TRAILING_QUALIFIERS.sub("", prefix)
     words: list[str] = []
     length = 0
-    for word, flag in reversed(_pos_cut(prefix[-30:])):
+    for word, flag in reversed(pos_cut(prefix[-30:])):
         if (flag != "eng" and flag[:1] in _STOP_PREFIX) or not word.strip() or length + len(word) > 16:
             break
         if length >= 2 and (word in _ACTION_VERBS and flag.startswith("v") or word in _BOUNDARY_WORDS):
@@ -251,8 +214,8 @@ def _per_units(prefix: str, tail: str) -> str:
 
 
 def warm_up() -> None:
-    """Load the part-of-speech tokenizer now (about 1 s once per process) rather than mid-request."""
-    _pos_cut("培训")
+    """Load the part-of-speech tagger now (about 0.2 s once per process) rather than mid-request."""
+    pos_cut("培训")
 
 
 def extract_mentions(goal: str | None, limit: int = 12) -> list[Mention]:
