@@ -87,7 +87,9 @@ _MONEY_RE = re.compile(
     + r")(?P<per>(?:/[人天次个期台户场年月]|每[人天次个年月])*)"
 )
 _PERCENT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*[%％]")
-_CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n、：:（）()【】“”\"《》]|\s{2,}")
+# 、 ends a clause only before another count (水库12座、山塘5座), not inside a list of who or what
+# (200名高龄、失能老人).
+_CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n：:（）()【】“”\"《》]|、(?=[^，,；;。、\d]*\d)|\s{2,}")
 _PURPOSE = re.compile(r"(?:经费|资金|费用|补助|补贴)$")
 
 
@@ -157,10 +159,17 @@ _BOUNDARY_WORDS = frozenset({"以上", "以下", "以内", "之间", "左右", "
 def _object_after(suffix: str) -> str:
     """The noun phrase that starts right after a number (6694 人|党员冬季轮训及… → 党员冬季轮训)."""
     words: list[str] = []
+    listing = False  # inside 高龄、失能老人: any word up to the verb of the clause belongs to the list
     for word, flag in pos_cut(suffix.strip()[:24]):
-        if not flag.startswith(_NOUNISH) or flag.startswith("f") and not words:
+        if word == "、" and words:
+            listing = True
+        elif listing and (word in _ACTION_VERBS or flag[:1] in _STOP_PREFIX and flag != "eng"):
+            break
+        elif not listing and (not flag.startswith(_NOUNISH) or flag.startswith("f") and not words):
             break
         words.append(word)
+    while words and (words[-1] == "、" or listing and not pos_cut(words[-1])[-1][1].startswith(_NOUNISH)):
+        words.pop()  # a list ends on a noun
     obj = "".join(words)
     return obj if len(obj) >= 2 else ""
 

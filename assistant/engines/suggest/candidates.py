@@ -18,7 +18,7 @@ from .corpus import REQUIRED_GROUPS, SATISFACTION_SLOT, Corpus, slot_group
 from .from_library import Proposal
 from .ranges import dominant_unit, normalise_unit
 from .retrieval import Retriever, rank_weight
-from .textsim import MERGE_THRESHOLD, coverage, dice, text_bigrams, topic_similarity
+from .textsim import MERGE_THRESHOLD, coverage, dice, normalise_name, text_bigrams, topic_similarity
 
 UNIT_FAMILIES = ({"人", "人次", "名"}, {"个", "处", "家", "所"}, {"次", "场", "场次"})
 
@@ -278,7 +278,10 @@ def _slot_ranks(candidates: list[Candidate]) -> None:
 
 def is_duplicate(a: Candidate, b: Candidate) -> bool:
     """Two candidates are one indicator when, in the same slot group, their names merge as a template
-    or they carry the same goal mention."""
+    or they carry the same goal mention — or when they have the same name in any slot (a table
+    lists one 为社区残疾人提供专业服务工作, not one under 质量, 时效 and 社会效益)."""
+    if normalise_name(a.name) == normalise_name(b.name):
+        return True
     if slot_group(a.level2) != slot_group(b.level2):
         return False
     if a.mention is not None and a.mention is b.mention:

@@ -52,7 +52,7 @@ from .goal import read_goal
 from .ranker import LinearRanker, load_ranker
 from .render import render
 from .retrieval import Retriever
-from .textsim import coverage, dice, text_bigrams, topic_similarity
+from .textsim import coverage, dice, is_indicator_name, text_bigrams, topic_similarity
 
 RetrievalMode = Literal["bigram", "bm25", "dense", "hybrid"]
 #: The default: character-bigram BM25 (the store's bm25s index with the bigram tokenizer). It needs no
@@ -634,6 +634,8 @@ class Suggester:
     def _suggestion(
         self, c: Candidate, corpus: Corpus, draft: ProjectDraft, project: Project
     ) -> Suggestion | None:
+        if not is_indicator_name(c.name):
+            return None  # a past drafter's slip (项目, 2023年12月30日前完成): nothing to offer
         if c.proposal is not None:
             p = c.proposal
             name, value, value_range, evidence = p.name, p.value, p.range, p.evidence

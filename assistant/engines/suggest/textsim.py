@@ -58,6 +58,21 @@ def bigrams(name: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
+#: A date or a stated target inside a name: the row's value was written where its name belongs.
+_VALUE_IN_NAME = re.compile(r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|[≥≤><=%]|^\d")
+
+
+def is_indicator_name(name: str) -> bool:
+    """Whether a name says what is measured: three characters at least (项目, 社区 and 岗率 do not)
+    and no date or target inside it (2023年12月30日前完成 is a value, not a name).
+
+    Example:
+        >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "培训人次")]
+        [True, False, False, True]
+    """
+    return len(normalise_name(name)) >= 3 and not _VALUE_IN_NAME.search(unicodedata.normalize("NFKC", name))
+
+
 def dice(a: str, b: str) -> float:
     """Dice coefficient of the character bigrams of two names (0 when either is empty)."""
     ba, bb = bigrams(a), bigrams(b)

@@ -17,7 +17,7 @@ from assistant.records.schema import Project, ProjectDraft
 
 from .candidates import Candidate
 from .corpus import COST_SLOTS, Corpus, Row
-from .ranker import FEATURES, LinearRanker, train_ranker
+from .ranker import MODEL_FEATURES, LinearRanker, feature_vector, train_ranker
 from .textsim import MATCH_THRESHOLD, names_match, normalise_name
 
 
@@ -103,8 +103,8 @@ def dataset(examples: Sequence[LooExample]) -> tuple[np.ndarray, np.ndarray, np.
         for c, y in zip(e.candidates, e.labels, strict=True)
         if c.proposal is None
     ]
-    rows = [[c.features.get(f, 0.0) for f in FEATURES] for c, _, _ in kept]
-    x = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+    rows = [feature_vector(c.features) for c, _, _ in kept]
+    x = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(MODEL_FEATURES))
     y = np.asarray([label for _, label, _ in kept], dtype=np.int64)
     groups = np.asarray([project for _, _, project in kept], dtype=np.int64)
     return x, y, groups

@@ -47,6 +47,16 @@ def test_object_after_the_number_and_clause_carry_over():
     assert names[-1] == ("村党组织书记赴外培训人数", 50.0)
 
 
+def test_a_list_of_who_is_one_object_and_a_list_of_counts_is_not():
+    assert [
+        (m.name, m.number) for m in extract_mentions("为辖区200名高龄、失能老人提供居家养老上门服务")
+    ] == [("高龄、失能老人人数", 200.0)]
+    assert [(m.name, m.number) for m in extract_mentions("维修水库12座、山塘5座")] == [
+        ("维修水库数量", 12.0),
+        ("山塘数量", 5.0),
+    ]
+
+
 @pytest.mark.parametrize(
     "goal",
     ["按照市委统一部署", "2019年内完成", "每年有上千人参与", "3个月内完成", "深宝文发[2017]82号"],

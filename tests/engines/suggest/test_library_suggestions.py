@@ -50,6 +50,13 @@ def test_department_decides_and_no_words_means_no_domain(library):
     assert detect_domains("某某经费", "做好各项工作", None, library.domains) == []
 
 
+def test_a_channel_for_money_or_waste_is_no_water_channel(library):
+    goal = "规范整合和利用现有再生资源回收渠道，拓宽资金渠道"
+    assert "水利" not in [
+        m.domain for m in detect_domains("再生资源回收市场管理经费", goal, None, library.domains)
+    ]
+
+
 def test_a_word_inside_a_longer_word_of_another_domain_does_not_count(library):
     # 档案 (the archives domain) inside 健康档案 (health): the project is a health one
     matches = detect_domains("居民健康档案管理", "为辖区居民建立健康档案", None, library.domains)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.engines.suggest.ranker import FEATURES, LinearRanker, fit_platt, load_ranker, train_ranker
+from assistant.engines.suggest.ranker import (
+    MODEL_FEATURES,
+    LinearRanker,
+    fit_platt,
+    load_ranker,
+    train_ranker,
+)
 from assistant.errors import StoreError
 
 
 def _toy(n: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    x = rng.random((n, len(FEATURES)))
+    x = rng.random((n, len(MODEL_FEATURES)))
     y = (x[:, 0] + 0.2 * rng.standard_normal(n) > 0.6).astype(int)
     return x, y, np.arange(n) // 4
 
@@ -32,7 +38,7 @@ def test_save_load_roundtrip(tmp_path):
     ranker = train_ranker(x, y, groups)
     path = ranker.save(tmp_path / "suggest" / "ranker.npz")
     loaded = LinearRanker.load(path)
-    assert loaded.features == FEATURES
+    assert loaded.features == MODEL_FEATURES
     np.testing.assert_allclose(loaded.confidence(x), ranker.confidence(x))
     assert not list(tmp_path.glob("**/*.tmp.npz"))
 
@@ -65,5 +71,22 @@ def test_platt_on_separable_data_stays_finite():
 def test_missing_features_read_as_zero():
     ranker = LinearRanker.heuristic()
     x = ranker.matrix([{"nb_share": 1.0}, {}])
-    assert x.shape == (2, len(FEATURES)) and x[1].sum() == 0
+    assert x.shape == (2, len(MODEL_FEATURES)) and x[1].sum() == 0
     assert ranker.logits(x)[0] > ranker.logits(x)[1]
+
+
+def test_interactions_are_products_of_features():
+    ranker = LinearRanker.heuristic()
+    x = ranker.matrix([{"top1": 1.0, "name_sim": 0.4, "nb_share": 0.5}])[0]
+    column = dict(zip(ranker.features, x, strict=True))
+    assert column["top1*name_sim"] == 0.4 and column["nb_share*name_sim"] == 0.2
+    assert column["goal_idf*nb_share"] == 0.0
+
+
+def test_a_model_saved_before_the_interactions_still_reads_its_own_features(tmp_path):
+    from assistant.engines.suggest.ranker import FEATURES
+
+    n = len(FEATURES)
+    old = LinearRanker(FEATURES, np.zeros(n), np.ones(n), np.ones(n), 0.0)
+    loaded = LinearRanker.load(old.save(tmp_path / "old.npz"))
+    assert loaded.matrix([{"top1": 1.0, "name_sim": 0.5}]).shape == (1, n)

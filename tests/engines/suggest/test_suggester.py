@@ -187,3 +187,24 @@ def test_retrievers(corpus):
     assert corpus.projects[dense.projects("食堂用餐", 1)[0][0]].name.startswith("社区工作站")
     rows = bm25.indicators("亮灯率", 3)
     assert corpus.rows[rows[0][0]].name == "亮灯率"
+
+
+def test_rows_that_name_nothing_never_reach_a_table(corpus):
+    from assistant.records.schema import Indicator, Project
+
+    slips = Project(
+        name="党员培训经费（二）",
+        goal="培训党员",
+        indicators=(
+            Indicator("产出指标", "数量指标", "项目", "≥2个"),
+            Indicator("产出指标", "时效指标", "2023年12月30日前完成", "2023年12月30日前完成"),
+            Indicator("产出指标", "质量指标", "培训合格率", "≥95%"),
+        ),
+    )
+    suggester = make(Corpus([*training_projects(), slips]))
+    draft = ProjectDraft("党员培训经费", goal="培训党员", budget_wan=6, year=2025)
+    result = suggester.draft(draft)
+    names = {s.name for s in (*result.table, *result.alternatives)}
+    assert "培训合格率" in names  # the slip's project is drawn from
+    assert not names & {"项目", "2023年12月30日前完成"}
+    assert len({s.name for s in result.table}) == len(result.table)
