@@ -180,7 +180,11 @@ _PER_WORDS = tuple(
     "个项目 项目 人次 人天 台机 个月 季度 双月 半年 小时 社区 单位 平方米 课时 人 户 个 次 场 期 部 台 年 月 季 周 天 日 批 辆 家 处 所 项 件 亩 班 课 节 张 份 套 栋 间 名 位 篇 册 本 页 条 宗 例 座 吨 村".split()
 )
 _PER_LEX = _alternation(_PER_WORDS)
-_PER_RE = re.compile(rf"(?:/({_PER_LEX}|[\u4e00-\u9fff])|每({_PER_LEX})|一(年|月|次|天|人|期|场|季度|周))")
+# a rate per population (孕产妇死亡率 ≤12/10万, 检测 2批次/千人) is read before the one-word per-units
+_PER_POPULATION = r"(?:10|十)?万(?:人口|人|台)?|千人|百人"
+_PER_RE = re.compile(
+    rf"(?:/({_PER_POPULATION}|{_PER_LEX}|[\u4e00-\u9fff])|每({_PER_LEX})|一(年|月|次|天|人|期|场|季度|周))"
+)
 _PER_PREFIX_RE = re.compile(r"每(?:个|一)?(年|月|季度|季|周|天|日|双月|半年|人|次|场|期|户|家|个|台)")
 _UNIT_SPELLING = {
     "个工作日": "工作日",

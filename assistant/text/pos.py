@@ -24,6 +24,8 @@ from typing import Any
 #: jieba dictionary words below this frequency are left out of the tagger's dictionary.
 MIN_FREQUENCY = 20
 
+#: Nouns that begin with a preposition's character: without them 聘用人员在岗率 reads as 聘用人员|在|岗率.
+_NOUNS = ("在岗率", "在岗人员", "在编人员", "在校生", "在校学生", "在园幼儿", "在册人数", "在读学生")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _lock = threading.Lock()
 
@@ -63,6 +65,8 @@ def _tagger() -> Any:
     for line in words.user_words:
         word, *rest = line.split()
         engine.add_word(word, int(rest[0]) if rest and rest[0].isdigit() else None)
+    for word in _NOUNS:
+        engine.add_word(word, tag="n")
     with _lock:
         # posseg builds a module-level tagger from jieba.dt at import and reads that dictionary's 5 MB
         # word-tag table: point jieba.dt at ours for the import, then give posseg back a tagger of the

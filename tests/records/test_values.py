@@ -636,3 +636,8 @@ def test_docstring_examples():
 def test_count_and_weight_units_people_write(text: str, low: float, unit: str, comparator: str) -> None:
     parsed = parse_value(text)
     assert (parsed.kind, parsed.low, parsed.unit, parsed.comparator) == ("number", low, unit, comparator)
+
+
+def test_a_rate_per_population_has_its_unit():
+    assert parse_value("≤12/10万").unit == "/10万" and parse_value("≤12/10万").flags == ()
+    assert parse_value("2批次/千人").unit == "批次/千人"

@@ -144,6 +144,7 @@ _TRAILING_QUALIFIERS = re.compile(
 )
 _NOUNISH = ("n", "vn", "eng", "j", "t", "s", "an", "l", "i", "b", "q", "a", "f")
 _STOP_PREFIX = frozenset("pcudrmxwyeo")
+_THING = ("n", "vn", "eng", "j", "l", "i", "s", "q", "t")
 _LEAD_VERBS = re.compile(
     r"^(?:全年|年内|本年度|本年|计划|预计|共计|共|累计|总计|力争|确保|保证|保障|通过|完成|组织|开展|举办|实施|"
     r"新增|新建|建设|建|开设|召开|举行|用于|创建|打造|设立|设置|落实|推进|每期|每年|每月|每人|每天|其中)+"
@@ -158,7 +159,7 @@ _BOUNDARY_WORDS = frozenset({"以上", "以下", "以内", "之间", "左右", "
 
 def _object_after(suffix: str) -> str:
     """The noun phrase that starts right after a number (6694 人|党员冬季轮训及… → 党员冬季轮训)."""
-    words: list[str] = []
+    words: list[tuple[str, str]] = []
     listing = False  # inside 高龄、失能老人: any word up to the verb of the clause belongs to the list
     for word, flag in pos_cut(suffix.strip()[:24]):
         if word == "、" and words:
@@ -167,10 +168,11 @@ def _object_after(suffix: str) -> str:
             break
         elif not listing and (not flag.startswith(_NOUNISH) or flag.startswith("f") and not words):
             break
-        words.append(word)
-    while words and (words[-1] == "、" or listing and not pos_cut(words[-1])[-1][1].startswith(_NOUNISH)):
-        words.pop()  # a list ends on a noun
-    obj = "".join(words)
+        words.append((word, flag))
+    # the phrase ends on a thing: a list's trailing verb and an adjective alone (一次|全面摸排) go
+    while words and (words[-1][0] == "、" or not words[-1][1].startswith(_THING)):
+        words.pop()
+    obj = "".join(word for word, _ in words)
     return obj if len(obj) >= 2 else ""
 
 
@@ -194,10 +196,17 @@ def _object_before(prefix: str) -> str:
     return obj if len(obj) >= 2 else ""
 
 
+#: Words of a goal's layout, never the thing counted (出差8人 目标2：… counts 出差, not 目标).
+_LAYOUT_WORDS = frozenset({"目标", "任务", "指标", "内容", "项目", "工作", "措施"})
+
+
 def _clean_object(prefix: str, suffix: str) -> str:
     """The counted object: the noun phrase after the number when there is one (6694 人党员冬季轮训),
     else the phrase before it (钠灯改造成LED节能灯 120 盏)."""
-    return _object_after(suffix) or _object_before(prefix)
+    after = _object_after(suffix)
+    if after and after not in _LAYOUT_WORDS:
+        return after
+    return _object_before(prefix)
 
 
 def _name_for(obj: str, unit: str) -> str:

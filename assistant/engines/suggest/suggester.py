@@ -634,7 +634,7 @@ class Suggester:
     def _suggestion(
         self, c: Candidate, corpus: Corpus, draft: ProjectDraft, project: Project
     ) -> Suggestion | None:
-        if not is_indicator_name(c.name):
+        if not is_indicator_name(c.name, c.level2):
             return None  # a past drafter's slip (项目, 2023年12月30日前完成): nothing to offer
         if c.proposal is not None:
             p = c.proposal

@@ -62,15 +62,25 @@ def bigrams(name: str) -> frozenset[str]:
 _VALUE_IN_NAME = re.compile(r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|[≥≤><=%]|^\d")
 
 
-def is_indicator_name(name: str) -> bool:
-    """Whether a name says what is measured: three characters at least (项目, 社区 and 岗率 do not)
-    and no date or target inside it (2023年12月30日前完成 is a value, not a name).
+#: What a 时效 row's name is about: a time, a deadline, a pace (7.8% of past 时效 rows lack these
+#: words — 后勤服务, 档案资料管理: the drafter's slip of a row into the wrong slot).
+_TIME_WORDS = re.compile(r"时间|时限|及时|期限|日期|周期|进度|按时|工期|时效|截止|完成|[天日月年季期时限]")
+
+
+def is_indicator_name(name: str, level2: str = "") -> bool:
+    """Whether a name says what is measured: three characters at least (项目, 社区 and 岗率 do not),
+    no date or target inside it (2023年12月30日前完成 is a value, not a name), and a 时效 row names a
+    time (后勤服务 under 时效指标 does not).
 
     Example:
         >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "培训人次")]
         [True, False, False, True]
+        >>> is_indicator_name("后勤服务", "时效指标"), is_indicator_name("资金拨付及时率", "时效指标")
+        (False, True)
     """
-    return len(normalise_name(name)) >= 3 and not _VALUE_IN_NAME.search(unicodedata.normalize("NFKC", name))
+    if len(normalise_name(name)) < 3 or _VALUE_IN_NAME.search(unicodedata.normalize("NFKC", name)):
+        return False
+    return "时效" not in level2 or bool(_TIME_WORDS.search(name))
 
 
 def dice(a: str, b: str) -> float:

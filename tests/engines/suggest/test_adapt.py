@@ -90,3 +90,8 @@ def test_numbers_and_money():
     assert to_wan(48960, "元") == pytest.approx(4.896)
     assert to_wan(2, "亿元") == 20000.0
     assert to_wan(3, "人") is None
+
+
+def test_layout_words_are_no_objects_and_rate_nouns_stay_whole():
+    goal = "达成以下目标：目标1：聘用人员1人，出差8人 目标2：聘用人员在岗率100%"
+    assert [m.name for m in extract_mentions(goal)] == ["聘用人员人数", "出差人数", "聘用人员在岗率"]
