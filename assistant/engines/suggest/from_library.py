@@ -27,7 +27,7 @@ from assistant.records.schema import PLACEHOLDER_MARK, Evidence, ProjectDraft, V
 from .adapt import deadline_for, format_number
 from .corpus import Corpus, slot_group
 from .domains import DomainMatch
-from .goal import GoalFacts
+from .goal import GoalFacts, same_people
 from .ranges import normalise_unit, numeric_values
 from .textsim import MATCH_THRESHOLD, dice
 
@@ -130,13 +130,14 @@ def _goal_value(
             if m.kind == "rate" and dice(m.name, t.name) >= MATCH_THRESHOLD:
                 return _stated(t, m.number, "%", m.span, draft)
         return None
-    if unit in PEOPLE_UNITS and facts.beneficiary_count:
+    if unit in PEOPLE_UNITS and facts.beneficiary_count and same_people(t.name, facts.beneficiaries):
         return _stated(t, facts.beneficiary_count, facts.beneficiary_unit, facts.beneficiary_span, draft)
     if "{服务对象}" in t.name:
         return None  # only those the goal says it serves (30 hired rangers are no beneficiaries)
     for m in facts.mentions:
         if m.kind == "count" and (
-            normalise_unit(m.unit) == unit or (unit in PEOPLE_UNITS and m.unit in PEOPLE_UNITS)
+            normalise_unit(m.unit) == unit
+            or (unit in PEOPLE_UNITS and m.unit in PEOPLE_UNITS and same_people(t.name, m.object))
         ):
             return _stated(t, m.number, m.unit, m.span, draft)
     return None

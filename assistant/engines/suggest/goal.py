@@ -42,6 +42,21 @@ _GROUPS = (
     "教师|患者|孕产妇|残疾人|职工|员工|干部|党员|企业|经营主体|游客|读者|观众|运动员|妇女|青少年|退役军人|"
     "困难群众|特困人员|低保对象|家庭|户籍人口|常住人口|服务对象|参训人员|学员"
 )
+_GROUP_RE = re.compile(_GROUPS)
+
+
+def same_people(template_name: str, beneficiaries: str) -> bool:
+    """Whether a people count named in a template (受益学生人数) can be the goal's beneficiaries:
+    a template naming no group, or naming one the goal's beneficiaries include.
+
+    Example:
+        >>> same_people("受益学生人数", "中小学教师"), same_people("受益{服务对象}人数", "中小学教师")
+        (False, True)
+    """
+    named = _GROUP_RE.findall(re.sub(r"\{[^}]*\}", "", template_name))
+    return not named or any(group in beneficiaries for group in named)
+
+
 _BENEFIT_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千)?\s*(?P<unit>名|人次|人|户|位|家|个)?"
     r"(?P<who>[\u4e00-\u9fff、]{0,10}?(?:" + _GROUPS + r"))"

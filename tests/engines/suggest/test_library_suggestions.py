@@ -175,3 +175,11 @@ def test_the_same_project_of_an_earlier_year_comes_first(library):
     first = [s for s in table if s.name in own]
     assert first and all(s.confidence >= 0.3 for s in first)
     assert all(s.evidence[0].project == earlier.name for s in first if s.evidence[0].kind == "corpus")
+
+
+def test_a_count_of_people_goes_only_to_rows_about_those_people(suggester):
+    # 800 teachers trained: no row of 受益学生 may claim them
+    result = suggester.draft(TEACHERS)
+    rows = {s.name: s.value for s in (*result.table, *result.alternatives)}
+    assert any("800" in v for n, v in rows.items() if "教师" in n)
+    assert not any("800" in v for n, v in rows.items() if "学生" in n), rows
