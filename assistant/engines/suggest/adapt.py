@@ -144,6 +144,7 @@ _TRAILING_QUALIFIERS = re.compile(
 )
 _NOUNISH = ("n", "vn", "eng", "j", "t", "s", "an", "l", "i", "b", "q", "a", "f")
 _STOP_PREFIX = frozenset("pcudrmxwyeo")
+_AGE = re.compile(r"\d+岁(?:及?以上|及?以下)?")
 _THING = ("n", "vn", "eng", "j", "l", "i", "s", "q", "t")
 _LEAD_VERBS = re.compile(
     r"^(?:全年|年内|本年度|本年|计划|预计|共计|共|累计|总计|力争|确保|保证|保障|通过|完成|组织|开展|举办|实施|"
@@ -159,9 +160,11 @@ _BOUNDARY_WORDS = frozenset({"以上", "以下", "以内", "之间", "左右", "
 
 def _object_after(suffix: str) -> str:
     """The noun phrase that starts right after a number (6694 人|党员冬季轮训及… → 党员冬季轮训)."""
-    words: list[tuple[str, str]] = []
+    suffix = suffix.strip()
+    age = _AGE.match(suffix)  # 6000名|65岁以上老年人: the age belongs to the people counted
+    words: list[tuple[str, str]] = [(age.group(0), "n")] if age else []
     listing = False  # inside 高龄、失能老人: any word up to the verb of the clause belongs to the list
-    for word, flag in pos_cut(suffix.strip()[:24]):
+    for word, flag in pos_cut(suffix[len(age.group(0)) if age else 0 :][:24]):
         if word == "、" and words:
             listing = True
         elif listing and (word in _ACTION_VERBS or flag[:1] in _STOP_PREFIX and flag != "eng"):

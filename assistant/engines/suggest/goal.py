@@ -58,8 +58,8 @@ def same_people(template_name: str, beneficiaries: str) -> bool:
 
 
 _BENEFIT_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千)?\s*(?P<unit>名|人次|人|户|位|家|个)?"
-    r"(?P<who>[\u4e00-\u9fff、]{0,10}?(?:" + _GROUPS + r"))"
+    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?!\d|\s*岁)\s*(?P<mult>万|千)?\s*(?P<unit>名|人次|人|户|位|家|个)?"
+    r"(?P<who>(?:\d+岁(?:及?以上|及?以下)?)?[\u4e00-\u9fff、]{0,10}?(?:" + _GROUPS + r"))"
 )
 _FOR_RE = re.compile(r"为(?P<who>[\u4e00-\u9fff、\d.万名]{2,20}?)提供(?P<what>[\u4e00-\u9fff]{2,12})")
 _NAME_SUFFIX = re.compile(r"(?:项目|专项|资金|经费|补助|补贴|工作|费用|支出|专项资金|工作经费|补助资金)+$")

@@ -95,3 +95,12 @@ def test_numbers_and_money():
 def test_layout_words_are_no_objects_and_rate_nouns_stay_whole():
     goal = "达成以下目标：目标1：聘用人员1人，出差8人 目标2：聘用人员在岗率100%"
     assert [m.name for m in extract_mentions(goal)] == ["聘用人员人数", "出差人数", "聘用人员在岗率"]
+
+
+def test_an_age_qualifies_the_people_counted():
+    from assistant.engines.suggest.goal import read_goal
+
+    goal = "为辖区6000名65岁以上老年人提供一次免费健康体检"
+    assert [(m.name, m.number) for m in extract_mentions(goal)] == [("65岁以上老年人人数", 6000.0)]
+    facts = read_goal("老年人免费健康体检", goal)
+    assert (facts.beneficiaries, facts.beneficiary_count) == ("65岁以上老年人", 6000.0)
