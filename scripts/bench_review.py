@@ -7,10 +7,8 @@ redrawn (so values repeat less than in a copied table), grouped into projects of
 Measured, in one process:
 
 - reading the CSV (``read_document``);
-- reviewing every indicator with ``Reviewer(model=None)`` (rules only), with the trained model in
-  the default scope (consulted where the rules are unsure), and with the model consulted on every
-  value (``scope = "all"``) — each on a fresh reviewer and model with cold caches, best of two runs
-  (the machine is shared; the best run is the least disturbed one);
+- reviewing every indicator with a fresh ``Reviewer()`` with cold caches, best of two runs (the
+  machine is shared; the best run is the least disturbed one);
 - ``assistant review`` cold start on one small file (a subprocess, median of 5 runs), for a
   20-row CSV and for one seed document.
 
@@ -36,8 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.documents import read_document  # noqa: E402
-from assistant.engines.review.config import ModelSettings, ReviewConfig  # noqa: E402
-from assistant.engines.review.learned import VaguenessModel, default_model_dir  # noqa: E402
 from assistant.engines.review.reviewer import Reviewer  # noqa: E402
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -142,34 +138,8 @@ def main() -> None:
     unique = len({(i.name, i.value, i.level2) for p in projects for i in p.indicators})
     print(f"distinct (name, value, slot) rows: {unique}")
 
-    model_dir = default_model_dir()
-    model = VaguenessModel.load(model_dir) if (model_dir / "model.json").is_file() else None
-    if model is None:
-        print(f"no trained model at {model_dir} (run `assistant models build`); model runs skipped")
-    rate, total, defects = review_rate(projects, lambda: Reviewer(model=None))
-    print(
-        f"review, rules only:                     {rate:>10,.0f} indicators/s  ({defects} defects of {total})"
-    )
-    if model is not None:
-        rate, total, defects = review_rate(projects, lambda: Reviewer(model=VaguenessModel.load(model_dir)))
-        print(
-            f"review, rules + model (scope uncertain): {rate:>10,.0f} indicators/s  ({defects} defects of {total})"
-        )
-        config = ReviewConfig(model=ModelSettings(scope="all"))
-        rate, total, defects = review_rate(
-            projects, lambda: Reviewer(config=config, model=VaguenessModel.load(model_dir))
-        )
-        print(
-            f"review, rules + model (scope all):       {rate:>10,.0f} indicators/s  ({defects} defects of {total})"
-        )
-        fresh = VaguenessModel.load(model_dir)
-        indicators = [i for p in projects for i in p.indicators]
-        start = time.perf_counter()
-        fresh.defect_probability(
-            [i.name for i in indicators], [i.value for i in indicators], [i.level2 for i in indicators]
-        )
-        elapsed = time.perf_counter() - start
-        print(f"model alone (defect_probability, cold cache): {len(indicators) / elapsed:,.0f} indicators/s")
+    rate, total, defects = review_rate(projects, Reviewer)
+    print(f"review: {rate:,.0f} indicators/s  ({defects} defects of {total})")
     seed = ROOT / "corpus" / "raw" / "000_681f7b743be24556.txt"
     print(
         f"cold start `assistant review {small.name} --json` (median of {args.runs}): {cold_start(small, args.runs):.2f} s"

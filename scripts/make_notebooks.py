@@ -125,7 +125,6 @@ QUICKSTART = [
         ## 5. 评估
 
         审核：与人工标注比对，按理由代码给出准确率（precision）和召回率（recall）。
-        `with_model=True` 还会评估学习模型（多约 10 秒）。
     """),
     code("""
         review_scores = nb.evaluate_review()

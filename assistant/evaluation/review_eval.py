@@ -28,11 +28,8 @@ Metrics (``na`` gold rows are excluded everywhere):
   span matches a gold span when their overlap covers at least 50% of *each* span
   (``|p ∩ g| ≥ 0.5·max(|p|, |g|)``); matching is one-to-one, greedy by overlap.
 
-Systems compared: the songgang rule sheet (:mod:`rule_sheet`), the rule layer alone, rules + the
-learned model, and the model alone. The model is never scored on rows it was trained on: each
-document is scored by a model trained on all the *other* documents (leave-one-document-out); the
-hand-written cases (synthetic, blind), never used for training, are scored by the model trained
-on every document.
+Systems compared: the songgang rule sheet (:mod:`rule_sheet`) and the review engine (its rules and
+lexicons; the engine has no learned component).
 """
 
 from __future__ import annotations
@@ -45,7 +42,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engines.review.learned import VaguenessModel
 from ..errors import InputError
 from ..records.build import make_indicator
 from ..records.schema import Indicator, Project
@@ -186,11 +182,6 @@ class EvalItem:
     def document(self) -> str:
         return self.gold.source
 
-    @property
-    def fold(self) -> str | None:
-        """The document a leave-one-document-out model must not have seen (None: hand-written cases)."""
-        return self.gold.source if self.gold.kind in CORPUS_KINDS else None
-
 
 @dataclass(frozen=True)
 class JoinResult:
@@ -246,7 +237,6 @@ class Prediction:
     defect: bool
     codes: frozenset[str] = frozenset()
     spans: tuple[tuple[int, int], ...] = ()
-    score: float | None = None  # a probability, for the model
     detail: str = ""
 
 
@@ -460,46 +450,16 @@ def review_to_prediction(review: object) -> Prediction:
     )
 
 
-def reviewer_system(name: str, make_reviewer: Callable[[str | None], object]) -> System:
-    """A system backed by a Reviewer; ``make_reviewer(document)`` returns the reviewer for one document
-    (so that a leave-one-document-out model can be plugged in per document)."""
+def reviewer_system(name: str, reviewer: object) -> System:
+    """A system backed by a :class:`~assistant.engines.review.Reviewer`."""
 
     def predict(items: Sequence[EvalItem]) -> list[Prediction]:
-        cache: dict[str | None, object] = {}
-        out = []
-        for item in items:
-            doc = item.fold
-            if doc not in cache:
-                cache[doc] = make_reviewer(doc)
-            review = cache[doc].review_indicator(item.indicator, item.project)  # type: ignore[attr-defined]
-            out.append(review_to_prediction(review))
-        return out
+        return [
+            review_to_prediction(reviewer.review_indicator(item.indicator, item.project))  # type: ignore[attr-defined]
+            for item in items
+        ]
 
     return System(name, predict)
-
-
-def model_system(name: str, model_for: Callable[[str | None], object]) -> System:
-    """The learned model alone: a defect when its probability reaches its threshold (na values skipped)."""
-    from ..engines.review.lexicon import NA_VALUES
-
-    def predict(items: Sequence[EvalItem]) -> list[Prediction]:
-        out: list[Prediction | None] = [None] * len(items)
-        groups: dict[str | None, list[int]] = defaultdict(list)
-        for i, item in enumerate(items):
-            groups[item.fold].append(i)
-        for doc, indexes in groups.items():
-            model = model_for(doc)
-            chosen = [items[i].indicator for i in indexes]
-            probabilities = model.defect_probability(  # type: ignore[attr-defined]
-                [c.name for c in chosen], [c.value for c in chosen], [c.level2 for c in chosen]
-            )
-            threshold = model.threshold  # type: ignore[attr-defined]
-            for i, ind, p in zip(indexes, chosen, probabilities, strict=True):
-                na = ind.value.strip() in NA_VALUES or not ind.value.strip()
-                out[i] = Prediction(bool(p >= threshold) and not na, score=float(p), detail=f"p={p:.2f}")
-        return [p for p in out if p is not None]
-
-    return System(name, predict, spans=False, codes=False)
 
 
 # ---- the report -----------------------------------------------------------------------------------
@@ -687,6 +647,7 @@ def rewrite_check(items: Sequence[EvalItem], reviewer: object) -> RewriteCheck:
 # ---- the whole evaluation -------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = ROOT / "corpus" / "raw"
 LABELS_PATH = ROOT / "corpus" / "labels" / "review_labels.jsonl"
 SYNTHETIC_PATH = ROOT / "corpus" / "labels" / "review_synthetic.jsonl"
 BLIND_PATH = ROOT / "corpus" / "labels" / "review_blind.jsonl"
@@ -748,32 +709,21 @@ def evaluate_review(
     blind2_path: str | Path | None = BLIND2_PATH,
     blind3_path: str | Path | None = BLIND3_PATH,
     songgang_dir: str | Path | None = None,
-    with_model: bool = True,
-    ablation: bool = False,
 ) -> ReviewEvaluation:
     """Run every system on the joined gold rows (seeds + songgang if present) and the synthetic cases."""
-    from . import train_review as tr
-
     notes: list[str] = []
     labels = load_labels(labels_path)
     if songgang_dir is not None and not Path(songgang_dir).is_dir():
         raise InputError(f"songgang 文件夹不存在：{songgang_dir}")
     folder = Path(songgang_dir) if songgang_dir is not None else None
-    projects = tr.corpus_projects(store_dir)
-    workbooks = tr.songgang_workbooks(folder) if folder is not None else []
+    projects = _corpus_projects(store_dir, notes)
+    workbooks = (
+        sorted(p for p in folder.glob("*.xlsx") if "审核口径" not in p.name and not p.name.startswith("~$"))
+        if folder is not None
+        else []
+    )
     if workbooks:
-        import warnings
-
-        from ..documents import read_document
-        from ..errors import IngestError
-
-        for path in workbooks:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    projects.extend(read_document(path))
-            except IngestError as exc:
-                notes.append(f"无法读取 {path.name}：{exc.reason}")
+        projects.extend(_read_all(workbooks, notes))
     else:
         notes.append("没有给出 songgang 工作簿（--songgang DIR）：只评估种子文档与合成样例，规则表基线跳过")
     joined = join_labels(projects, labels)
@@ -807,40 +757,37 @@ def evaluate_review(
 
     from ..engines.review.reviewer import Reviewer
 
-    rules_only = Reviewer(model=None)
-    systems.append(reviewer_system("rules only", lambda _doc: rules_only))
-    if with_model:
-        examples = tr.gather_examples(projects, gold_index(labels))
-        vectors = tr.load_word_vectors()
-        documents = sorted({i.fold for i in items if i.fold is not None})
-        folds: dict[str | None, VaguenessModel] = {None: tr.train_model(examples, vectors)}
-        for doc in documents:
-            folds[doc] = tr.train_model(examples, vectors, exclude_sources=[doc])
-        notes.append(
-            f"模型按文档留一法评估（{len(documents)} 折：每个文档由未见过它的模型打分）；合成样例由全部文档训练的模型打分；"
-            f"训练样本 {len(examples)} 条（人工标注 {sum(e.gold for e in examples)} 条，弱标注 {sum(not e.gold for e in examples)} 条）"
-        )
-        reviewers = {doc: Reviewer(model=model) for doc, model in folds.items()}
-        systems.append(reviewer_system("rules + model", reviewers.__getitem__))
-        systems.append(model_system("model only", folds.__getitem__))
-        if ablation:
-            plain = {
-                doc: tr.train_model(examples, None, exclude_sources=[doc] if doc else []) for doc in folds
-            }
-            plain_reviewers = {doc: Reviewer(model=model) for doc, model in plain.items()}
-            systems.append(reviewer_system("rules + model without word vectors", plain_reviewers.__getitem__))
-            systems.append(model_system("model only, without word vectors", plain.__getitem__))
-            disjoint: dict[str | None, VaguenessModel] = {None: folds[None]}
-            for doc in documents:
-                values = [i.indicator.value for i in items if i.document == doc]
-                disjoint[doc] = tr.train_model(
-                    examples, vectors, exclude_sources=[doc], exclude_values=values
-                )
-            disjoint_reviewers = {doc: Reviewer(model=model) for doc, model in disjoint.items()}
-            systems.append(
-                reviewer_system("rules + model, value-disjoint training", disjoint_reviewers.__getitem__)
-            )
-            systems.append(model_system("model only, value-disjoint training", disjoint.__getitem__))
+    rules_only = Reviewer()
+    systems.append(reviewer_system("rules only", rules_only))
     results = [score_system(system, items) for system in systems]
     notes.extend(rewrite_check(items, rules_only).lines())
     return ReviewEvaluation(items, results, notes)
+
+
+def _read_all(paths: Sequence[Path], notes: list[str]) -> list[Project]:
+    """The projects of ``paths``; a file that cannot be read is named in ``notes`` and skipped."""
+    import warnings
+
+    from ..documents import read_document
+    from ..errors import IngestError
+
+    projects: list[Project] = []
+    for path in paths:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                projects.extend(read_document(path))
+        except IngestError as exc:
+            notes.append(f"无法读取 {path.name}：{exc.reason}")
+    return projects
+
+
+def _corpus_projects(store_dir: str | Path | None, notes: list[str]) -> list[Project]:
+    """The seed documents' projects, then a store's projects not among them."""
+    projects = _read_all(sorted(SEEDS_DIR.glob("*.txt")), notes)
+    if store_dir is not None:
+        from ..store.database import Store
+
+        seen = {p.id for p in projects}
+        projects += [p for p in Store.open(store_dir, create=False).projects() if p.id not in seen]
+    return projects

@@ -232,17 +232,16 @@ def distribution(
 
 
 # ------------------------------------------------------------------------------------------ evaluation
-def evaluate_review(*, with_model: bool = False, songgang_dir: str | Path | None = None) -> pd.DataFrame:
+def evaluate_review(*, songgang_dir: str | Path | None = None) -> pd.DataFrame:
     """Precision/recall/F1 of each review system against the hand-checked labels.
 
     One row per (系统, 指标): 指标 is 缺陷 (vague ∪ malformed), a reason code, or 片段 (span overlap).
-    ``with_model`` adds the learned model's leave-one-document-out systems (slower: ~10 s).
     """
     import pandas as pd
 
     from ..evaluation.review_eval import evaluate_review as run
 
-    evaluation = run(None, with_model=with_model, songgang_dir=songgang_dir)
+    evaluation = run(None, songgang_dir=songgang_dir)
     rows = []
     for result in evaluation.results:
         scores = [("缺陷", result.defects), *result.codes.items()]

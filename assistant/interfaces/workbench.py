@@ -68,7 +68,7 @@ class Workbench:
             default store (``$ASSISTANT_STORE`` or the project's corpus).
         embedder: shared by suggest and library search; ``None`` → the default embedder when the
             embedding layer is installed; ``False`` → keyword retrieval only.
-        reviewer: a ready review engine (``None`` → ``Reviewer.with_default_model`` over the store,
+        reviewer: a ready review engine (``None`` → a :class:`Reviewer` over the store,
             configured by :attr:`review_config_path` when that file exists).
         review_config: the review config (TOML) reviewers' decisions are saved to; ``None`` →
             ``review.toml`` in the store folder.
@@ -125,7 +125,7 @@ class Workbench:
 
                 path = self.review_config_path
                 config = ReviewConfig.load(path) if path.is_file() else None
-                self._reviewer = Reviewer.with_default_model(config, store=self.store)
+                self._reviewer = Reviewer(config, store=self.store)
             return self._reviewer
 
     @property

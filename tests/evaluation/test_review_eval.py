@@ -452,7 +452,7 @@ def test_real_rule_sheet_when_present(songgang_dir: Path) -> None:
 def test_evaluate_review_on_seeds_without_songgang(tmp_path: Path) -> None:
     from assistant.evaluation.review_eval import evaluate_review
 
-    evaluation = evaluate_review(songgang_dir=tmp_path, with_model=False)
+    evaluation = evaluate_review(songgang_dir=tmp_path)
     report = evaluation.report(verbose=True)
     assert "rules only" in report and "规则表基线跳过" in report
     kinds = {i.gold.kind for i in evaluation.items}
@@ -471,13 +471,15 @@ def test_eval_command_is_registered() -> None:
     from assistant.interfaces.cli import build_parser
 
     parser, runners = build_parser()
-    args = parser.parse_args(["eval", "review", "--no-model", "--verbose"])
+    args = parser.parse_args(["eval", "review", "--verbose"])
     assert runners["eval"].__name__.endswith("commands.eval")
-    assert args.evaluation == "review" and args.no_model and args.show_errors
+    assert args.evaluation == "review" and args.show_errors
+    # the learned model's options (removed) still parse, so old scripts keep running
+    assert parser.parse_args(["eval", "review", "--no-model", "--ablation"]).evaluation == "review"
 
 
 def test_missing_songgang_folder_is_an_input_error(tmp_path: Path) -> None:
     from assistant.evaluation.review_eval import evaluate_review
 
     with pytest.raises(InputError, match="songgang"):
-        evaluate_review(songgang_dir=tmp_path / "nope", with_model=False)
+        evaluate_review(songgang_dir=tmp_path / "nope")

@@ -78,7 +78,7 @@ def test_search_and_distribution():
 
 
 def test_evaluate_review_gives_precision_recall_per_code():
-    table = nb.evaluate_review(with_model=False)
+    table = nb.evaluate_review()
     assert {"系统", "指标", "precision", "recall", "f1"} <= set(table.columns)
     rules = table[table["系统"] == "rules only"]
     assert "缺陷" in set(rules["指标"]) and "DEGREE" in set(rules["指标"])

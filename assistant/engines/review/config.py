@@ -19,12 +19,8 @@ Example file (TOML)::
     code = "DEGREE"           # optional: one code ("" or absent: every code)
     justification = "2023年口径：社会效益允许定性表述"
 
-    [model]                   # the learned component (when one is loaded)
-    catch = 0.8               # add LEARNED_VAGUE when P(defect) ≥ catch on a value the rules accept weakly
-    veto = 0.2                # drop weak rule hits when P(defect) ≤ veto
-    scope = "uncertain"       # or "all": consult the model on every non-empty value
-
-YAML files use the same keys.
+YAML files use the same keys. A ``[model]`` table (the thresholds of the learned model, since
+removed) and suppressions of its code LEARNED_VAGUE still load, with a warning for the table.
 
 Example:
     >>> cfg = ReviewConfig.from_mapping({"allow": ["规范"], "terms": {"DEGREE": ["惠民利民"]}})
@@ -36,13 +32,17 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ...errors import InputError
 from .lexicon import CUSTOM_TERM_CODES, DEFECT_CODES, WARNING_CODES
+
+# the code of the learned model (removed): reviewers' saved decisions on it still load, and match nothing
+_RETIRED_CODES = frozenset({"LEARNED_VAGUE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +71,6 @@ class Suppression:
 
 
 @dataclass(frozen=True, slots=True)
-class ModelSettings:
-    """When the learned model may add (catch) or remove (veto) a defect."""
-
-    catch: float = 0.8
-    veto: float = 0.2
-    scope: Literal["uncertain", "all"] = "uncertain"
-
-
-@dataclass(frozen=True, slots=True)
 class ReviewConfig:
     """Everything configurable about a review; the default is an empty config."""
 
@@ -87,7 +78,6 @@ class ReviewConfig:
     departments: tuple[DepartmentAllow, ...] = ()
     custom_terms: tuple[tuple[str, str], ...] = ()
     suppressions: tuple[Suppression, ...] = ()
-    model: ModelSettings = field(default_factory=ModelSettings)
     source: str = ""
 
     def allowed_for(self, department: str | None) -> frozenset[str]:
@@ -166,7 +156,7 @@ class ReviewConfig:
             for word in _strings(words, f"{source}: terms.{code}"):
                 terms.append((word, str(code)))
         suppressions = []
-        valid_codes = DEFECT_CODES | WARNING_CODES
+        valid_codes = DEFECT_CODES | WARNING_CODES | _RETIRED_CODES
         for i, entry in enumerate(_list(data.get("suppress", []), f"{source}: suppress")):
             where = f"{source}: suppress[{i}]"
             if not isinstance(entry, Mapping):
@@ -182,17 +172,9 @@ class ReviewConfig:
                 raise InputError(f"{where}: 未知的原因代码“{code}”；可用：{', '.join(sorted(valid_codes))}")
             project = str(entry.get("project") or "").strip() or None
             suppressions.append(Suppression(indicator, justification, project, code))
-        model = data.get("model", {}) or {}
-        if not isinstance(model, Mapping):
-            raise InputError(f"{source}: model 应是表（catch、veto、scope）")
-        settings = ModelSettings(
-            catch=_probability(model.get("catch", 0.8), f"{source}: model.catch"),
-            veto=_probability(model.get("veto", 0.2), f"{source}: model.veto"),
-            scope=_scope(model.get("scope", "uncertain"), f"{source}: model.scope"),
-        )
-        if settings.veto >= settings.catch:
-            raise InputError(f"{source}: model.veto（{settings.veto}）应小于 model.catch（{settings.catch}）")
-        return cls(allow, tuple(departments), tuple(terms), tuple(suppressions), settings, source)
+        if "model" in data:
+            warnings.warn(f"{source}: [model] 已不再使用（审核只用规则，学习模型已移除），可删除该表", stacklevel=2)
+        return cls(allow, tuple(departments), tuple(terms), tuple(suppressions), source)
 
 
 def append_suppression(path: str | Path, suppression: Suppression) -> Path:
@@ -259,18 +241,3 @@ def _strings(value: Any, where: str) -> list[str]:
         words.append(item.strip())
     return words
 
-
-def _probability(value: Any, where: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{where}: 应是 0 到 1 之间的数，得到 {value!r}") from None
-    if not 0.0 <= number <= 1.0:
-        raise InputError(f"{where}: 应是 0 到 1 之间的数，得到 {number}")
-    return number
-
-
-def _scope(value: Any, where: str) -> Literal["uncertain", "all"]:
-    if value not in ("uncertain", "all"):
-        raise InputError(f'{where}: 应是 "uncertain" 或 "all"，得到 {value!r}')
-    return value

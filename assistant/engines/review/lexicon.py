@@ -14,7 +14,7 @@ Direction terms are also cancelled when a number follows closely (提高到95%, 
 direction then has an end point (see :mod:`rules`).
 
 Weak terms (``weak=True``) are words that are often, but not always, vague (稳定, 规范, 合理):
-the learned model may veto them (see :mod:`reviewer`).
+their defect scores a little higher (see :mod:`scoring`).
 
 Example:
     >>> TERMS["基本满意"].code
@@ -52,7 +52,6 @@ DEFECT_CODES = frozenset(
         "MALFORMED",
         "EMPTY",
         "NO_MEASURE",
-        "LEARNED_VAGUE",
     }
 )
 WARNING_CODES = frozenset({"BINARY", "UNDATED", "MULTI", "GRADED", "NAME_VAGUE", "IMPLIED_UNIT"})
@@ -424,7 +423,6 @@ def message_for(code: str, term: str = "", field: str = "value", extra: str = ""
         "MALFORMED": extra or f"{quoted}格式有误",
         "EMPTY": "指标值为空，请填写目标值或“不适用”",
         "NO_MEASURE": "指标值没有数值、时限或可核验的状态，年底无法核验",
-        "LEARNED_VAGUE": "模型判断该指标值不可衡量（没有可核验的目标值）",
         "BINARY": f"{quoted}是完成/合格类状态，可核验但不如数值明确",
         "UNDATED": f"{quoted}没有写明年份或月份，建议写成具体日期",
         "MULTI": "一个指标值包含多个目标，建议拆分为多条指标",

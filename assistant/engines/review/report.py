@@ -49,7 +49,6 @@ CODE_ZH = {
     "MALFORMED": "格式错误",
     "EMPTY": "指标值为空",
     "NO_MEASURE": "无数值、时限或状态",
-    "LEARNED_VAGUE": "模型判定不可衡量",
     "BINARY": "完成/合格类状态",
     "UNDATED": "期限未写年份",
     "MULTI": "一值多目标",

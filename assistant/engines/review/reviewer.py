@@ -1,4 +1,4 @@
-"""The review engine: rules, config, optional learned model and rewrites behind one plain class.
+"""The review engine: rules, config and rewrites behind one plain class.
 
 Example:
     >>> from assistant.records.build import make_indicator
@@ -10,11 +10,6 @@ Design:
     - rules (:mod:`rules`) give spans and codes; results are cached per (name, value, slot,
       allow-list) because real tables repeat values (不适用, 100%, 明显 …);
     - config (:mod:`config`) adds custom terms, department allow-lists and suppressions;
-    - a learned model (anything with ``defect_probability(names, values, level2s)``) is consulted in
-      batches, only where the rules are unsure (``model.scope = "uncertain"``): it may *veto* weak rule
-      hits (NO_MEASURE, a lone weak term such as 稳定) and *catch* values the rules accept only weakly
-      (a binary state, an allow-listed term) by adding LEARNED_VAGUE. ``Reviewer(model=None)`` is the
-      rules-only ablation;
     - rewrites (:mod:`rewrite`) take numbers from similar past indicators (the store, read lazily
       on the first rewrite that needs it) or the project's own text, else a placeholder.
 """
@@ -25,7 +20,7 @@ import contextlib
 import dataclasses
 import gc
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from ...records.schema import (
     Finding,
@@ -51,53 +46,25 @@ if TYPE_CHECKING:
     from ...store.database import Store
 
 _CACHE_LIMIT = 300_000
-_NO_MODEL_CORES = frozenset({"na", "empty", "too_long"})
-_UNCERTAIN_CLEAR_CORES = frozenset({"binary", "accepted", "graded", "undated", "none"})
-_FIRM_STATES = frozenset(
-    {
-        "通过验收",
-        "验收合格",
-        "验收通过",
-        "质量合格",
-        "合格",
-        "达标",
-        "全覆盖",
-        "未发生",
-        "不发生",
-        "杜绝",
-        "办结",
-    }
-)
-
-
-@runtime_checkable
-class DefectModel(Protocol):
-    """The learned component's interface: P(value is vague or malformed) per indicator."""
-
-    def defect_probability(self, names: list[str], values: list[str], level2s: list[str]) -> Any:
-        """A 1-D array (numpy or list) of probabilities in [0, 1], one per input row."""
-        ...
 
 
 class Reviewer:
     """Review indicators and whole projects.
 
     Args:
-        config: reviewer settings (allow-lists, custom terms, suppressions, model thresholds).
+        config: reviewer settings (allow-lists, custom terms, suppressions).
         store: a :class:`~assistant.store.database.Store` whose projects back the rewrites'
             numbers (read on the first rewrite that needs evidence).
-        model: an optional :class:`DefectModel` (None: rules only).
         evidence: a ready :class:`RewriteEvidence` (overrides ``store``).
         history: earlier-year tables for the year-over-year check (:class:`ProjectHistory`; by
             default read from ``store`` on first use, none without a store).
-        batch_size: indicators per model call in :meth:`review_projects`.
+        batch_size: indicators reviewed together in :meth:`review_projects`.
     """
 
     def __init__(
         self,
         config: ReviewConfig | None = None,
         store: Store | None = None,
-        model: DefectModel | None = None,
         *,
         evidence: RewriteEvidence | None = None,
         history: History | None = None,
@@ -105,7 +72,6 @@ class Reviewer:
     ):
         self.config = config or ReviewConfig()
         self.store = store
-        self.model = model
         self.batch_size = max(1, batch_size)
         self._evidence = evidence
         self._evidence_ready = evidence is not None or store is None
@@ -119,18 +85,10 @@ class Reviewer:
         else:
             self.matcher = default_matcher()
         self._analyses: dict[tuple, Analysis] = {}
-        self._probabilities: dict[tuple[str, str, str], float] = {}
         self._rewrites: dict[tuple, str | None] = {}
         self._results: dict[tuple, _Result] = {}
         self._goal_restatements: dict[tuple[str, str], Hit | None] = {}
         self._allowed_by_department: dict[str | None, frozenset[str]] = {}
-
-    @classmethod
-    def with_default_model(
-        cls, config: ReviewConfig | None = None, store: Store | None = None, **kwargs: Any
-    ) -> Reviewer:
-        """A reviewer with the project's trained model when one exists (rules only otherwise)."""
-        return cls(config, store, load_default_model(), **kwargs)
 
     # --- public API ------------------------------------------------------------------------------
 
@@ -166,7 +124,7 @@ class Reviewer:
         return ProjectReview(project, tuple(reviews), tuple(self.findings(project, reviews)))
 
     def review_projects(self, projects: Iterable[Project]) -> Iterator[ProjectReview]:
-        """Review many projects lazily, calling the model once per batch of ``batch_size`` indicators."""
+        """Review many projects lazily, ``batch_size`` indicators at a time."""
         pending: list[Project] = []
         size = 0
         for project in projects:
@@ -223,41 +181,13 @@ class Reviewer:
         project_name = project.name if project else ""
         return [h for h in hits if self.config.suppression_for(project_name, indicator.name, h.code) is None]
 
-    def _consult(self, analysis: Analysis, hits: list[Hit]) -> bool:
-        if analysis.core in _NO_MODEL_CORES or any(h.code == "MALFORMED" for h in hits):
-            return False
-        if self.config.model.scope == "all":
-            return True
-        defects = [h for h in hits if h.field == "value" and h.severity in DEFECT_SEVERITIES]
-        if defects:
-            return all(h.severity == "weak" for h in defects)
-        if analysis.core == "binary" and analysis.scan is not None:
-            # zero-incident and acceptance states are as verifiable as a number: the rules decide
-            return not any(
-                term in _FIRM_STATES or term.startswith(("无", "零")) for *_, term in analysis.scan.binary
-            )
-        return analysis.core in _UNCERTAIN_CLEAR_CORES
-
-    def _probabilities_for(self, keys: list[tuple[str, str, str]]) -> None:
-        missing = list(dict.fromkeys(k for k in keys if k not in self._probabilities))
-        if not missing or self.model is None:
-            return
-        if len(self._probabilities) + len(missing) > _CACHE_LIMIT:
-            self._probabilities.clear()
-        names = [k[0] for k in missing]
-        values = [k[1] for k in missing]
-        level2s = [k[2] for k in missing]
-        probs = self.model.defect_probability(names, values, level2s)
-        for key, p in zip(missing, probs, strict=True):
-            self._probabilities[key] = float(p)
-
     def _accept(self, past: Indicator) -> bool:
         analysis = self._analysis(self._key(past, frozenset()))
         return not any(h.severity in DEFECT_SEVERITIES for h in analysis.hits if h.field == "value")
 
     def _review_rows(self, rows: Sequence[tuple[Indicator, Project | None]]) -> list[IndicatorReview]:
         out: list[IndicatorReview | None] = [None] * len(rows)
-        pending: list[tuple[int, tuple, Analysis, list[Hit], tuple[str, str, str] | None]] = []
+        pending: list[tuple[int, tuple, Analysis, list[Hit]]] = []
         suppress = bool(self.config.suppressions)
         results = self._results
         for i, (indicator, project) in enumerate(rows):
@@ -268,28 +198,13 @@ class Reviewer:
                 continue
             analysis = self._analysis(key)
             hits = list(analysis.hits)
-            suppressed = False
             if suppress and hits:
-                kept = self._suppress(hits, indicator, project)
-                suppressed, hits = len(kept) < len(hits), kept
-            model_key = None
-            # a reviewer's justified suppression is a judgement on this very value: the model may
-            # not re-flag it under another code
-            if self.model is not None and not suppressed and self._consult(analysis, hits):
-                model_key = (indicator.name, indicator.value, indicator.level2)
-            pending.append((i, key, analysis, hits, model_key))
-        if self.model is not None and pending:
-            self._probabilities_for([k for *_, k in pending if k is not None])
+                hits = self._suppress(hits, indicator, project)
+            pending.append((i, key, analysis, hits))
 
-        settings = self.config.model
-        for i, key, analysis, hits, model_key in pending:
+        for i, key, analysis, hits in pending:
             indicator, project = rows[i]
-            p = self._probabilities.get(model_key) if model_key is not None else None
-            if p is not None:
-                hits = self._apply_model(hits, indicator, p, settings.catch, settings.veto)
-                if suppress:  # LEARNED_VAGUE can be suppressed by code like any other reason
-                    hits = self._suppress(hits, indicator, project)
-            label, score, verdict = decide(hits, analysis.core, p)
+            label, score, verdict = decide(hits, analysis.core)
             reasons = tuple(Reason(h.code, h.field, h.start, h.end, h.message) for h in _ordered(hits))
             needs_rewrite = label in ("vague", "malformed") or any(
                 h.code in ("UNDATED", "IMPLIED_UNIT") for h in hits
@@ -341,20 +256,6 @@ class Reviewer:
                 )
             self._goal_restatements[key] = found
         return self._goal_restatements[key]
-
-    @staticmethod
-    def _apply_model(hits: list[Hit], indicator: Indicator, p: float, catch: float, veto: float) -> list[Hit]:
-        defects = [h for h in hits if h.field == "value" and h.severity in DEFECT_SEVERITIES]
-        if defects and p <= veto and all(h.severity == "weak" for h in defects):
-            return [h for h in hits if not (h.field == "value" and h.severity == "weak")]
-        if not defects and p >= catch:
-            stripped = indicator.value.rstrip(" 。.;；,，")
-            start = len(stripped) - len(stripped.lstrip())
-            learned = Hit(
-                "LEARNED_VAGUE", "value", start, len(stripped), message_for("LEARNED_VAGUE"), "block"
-            )
-            return [learned] + [h for h in hits if h.code not in ("BINARY", "UNDATED", "GRADED")]
-        return hits
 
     def _rewrite(self, indicator: Indicator, project: Project | None, done: _Result) -> str | None:
         analysis = done.rewrite_from
@@ -444,15 +345,3 @@ def clear_caches() -> None:
     ):
         function.cache_clear()
 
-
-def load_default_model() -> DefectModel | None:
-    """The trained vagueness model shipped with the project, or None when there is none.
-
-    Delegates to ``assistant.engines.review.learned.load_default_model`` (owned by the evaluation
-    work); a missing module or missing weights mean "rules only".
-    """
-    try:
-        from .learned import load_default_model as load
-    except ImportError:
-        return None
-    return load()

@@ -7,8 +7,8 @@ threshold and only earns a warning, 良好率≥95% is a metric name and no hit 
 
 Severities:
     ``block`` — a defect (vague/malformed), verdict block;
-    ``weak``  — a defect on weak evidence (no lexicon hit, or a weak term such as 稳定): the learned
-                model may veto it;
+    ``weak``  — a defect on weak evidence (no lexicon hit, or a weak term such as 稳定): scored a
+                little higher than ``block``;
     ``soft``  — a defect whose verdict is only warn (MISSING_UNIT: the number is there, the unit not);
     ``warn``  — not a defect; a weaker form (BINARY, UNDATED, MULTI, GRADED) or a vague word next to
                 a real threshold, or any vague word in the indicator *name*.
@@ -98,7 +98,7 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """The rule layer's view of one indicator, before config, model and scoring."""
+    """The rule layer's view of one indicator, before config and scoring."""
 
     hits: tuple[Hit, ...]
     core: Core

@@ -6,7 +6,7 @@
   (MISSING_UNIT) or a clear value in a weaker form (binary state, undated deadline, a vague word
   beside a real threshold, a vague indicator name), ``ok`` otherwise;
 - score 0–100 measurability: 100 for a threshold with a unit or a dated deadline, lower for weaker
-  forms, low for defects. A consulted model blends in its probability so scores rank well.
+  forms, low for defects.
 
 Example:
     >>> from .rules import analyse
@@ -39,15 +39,12 @@ _CORE_SCORE: dict[str, int] = {
 }
 
 
-def decide(
-    hits: Sequence[Hit], core: Core | str, defect_probability: float | None = None
-) -> tuple[Label, int, Verdict]:
+def decide(hits: Sequence[Hit], core: Core | str) -> tuple[Label, int, Verdict]:
     """The (label, score, verdict) of one indicator from its remaining hits and its value's core.
 
     Args:
-        hits: the hits after config (suppressions) and model (vetoes) were applied.
+        hits: the hits after config (suppressions) was applied.
         core: the strongest measurable part of the value (see :func:`rules.analyse`).
-        defect_probability: the learned model's probability when it was consulted, else None.
     """
     if core == "na":
         return "na", 0, "ok"
@@ -74,6 +71,4 @@ def decide(
         score = _CORE_SCORE.get(core, 80) - 10 * len(warnings) - (5 if name_hits else 0)
         score = max(score, 50)
         verdict = "warn" if (warnings or name_hits or core in ("binary", "undated", "graded")) else "ok"
-    if defect_probability is not None:
-        score = round(0.5 * score + 50 * (1.0 - float(defect_probability)))
     return label, int(min(max(score, 0), 100)), verdict

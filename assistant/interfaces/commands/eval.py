@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="复核：缺陷（含糊/格式错误）、理由代码与片段，对比 songgang 审核口径基线",
         description=(
             "在 corpus/labels/review_labels.jsonl（种子文档 + songgang 工作簿）与 review_synthetic.jsonl 上评估复核："
-            "songgang 审核口径（基线）、仅规则、规则+模型、仅模型（按文档留一法训练）。"
+            "songgang 审核口径（基线）与复核规则。"
         ),
     )
     add_store_argument(review)
@@ -47,10 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         default=None,
         help="songgang 工作簿文件夹（如 ../shared/data/songgang；不给出时只评估种子文档与合成样例）",
     )
-    review.add_argument("--no-model", action="store_true", help="不训练/评估学习模型（只比较规则）")
-    review.add_argument(
-        "--ablation", action="store_true", help="另外评估模型的变体（不含词向量；训练集排除同值样本）"
-    )
+    # both evaluated the learned review model, since removed; they still parse for old scripts
+    review.add_argument("--no-model", action="store_true", help=argparse.SUPPRESS)
+    review.add_argument("--ablation", action="store_true", help=argparse.SUPPRESS)
     review.add_argument("--json", action="store_true", help="以 JSON 输出各系统的指标")
     for name in _EVALUATIONS[1:]:
         module_name = f"assistant.evaluation.{name}_eval"
@@ -79,8 +78,6 @@ def _run_review(args: argparse.Namespace) -> int:
         args.store,
         labels_path=args.labels or LABELS_PATH,
         songgang_dir=args.songgang,
-        with_model=not args.no_model,
-        ablation=args.ablation,
     )
     if args.json:
         print_json(evaluation.to_dict())

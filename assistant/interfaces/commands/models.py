@@ -8,7 +8,6 @@ already there.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from .common import add_store_argument, open_store, print_json
 
@@ -52,10 +51,8 @@ def _build(args: argparse.Namespace) -> int:
     from ...embedding.build import ensure_default_model
 
     directory, report = ensure_default_model(force=args.force)
-    review_dir = _ensure_review_model(force=args.force)
     info = {
         "directory": str(directory),
-        "review_model": str(review_dir),
         "built": report is not None,
         "seconds": round(report.seconds, 1) if report else 0.0,
         "vocabulary": report.vocabulary if report else None,
@@ -72,21 +69,6 @@ def _build(args: argparse.Namespace) -> int:
             f"{report.bytes_on_disk / 1e6:.1f} MB，用时 {report.seconds:.1f} 秒"
         )
     return 0
-
-
-def _ensure_review_model(*, force: bool) -> Path:
-    """Train the review engine's vagueness model (seconds, seeded) unless valid weights exist."""
-    from ...engines.review.learned import ModelFormatError, VaguenessModel, default_model_dir
-    from ...evaluation.train_review import build_review_model
-
-    target = default_model_dir()
-    if not force and target.is_dir():
-        try:
-            VaguenessModel.load(target)
-            return target
-        except ModelFormatError:  # unreadable or older weights: rebuild them
-            pass
-    return build_review_model(target.parent)
 
 
 def _tune(args: argparse.Namespace) -> int:

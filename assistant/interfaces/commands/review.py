@@ -1,4 +1,4 @@
-"""``assistant review PATH... [--store DIR] [--json] [-o REPORT] [--config FILE] [--no-model]``.
+"""``assistant review PATH... [--store DIR] [--json] [-o REPORT] [--config FILE]``.
 
 Scores every indicator of the given documents (anything ``assistant ingest`` reads, including a
 CSV/TSV with 三级指标 and 指标值 columns). With ``--json``: one line per indicator in document order,
@@ -8,8 +8,7 @@ one-line summary go to stderr. An unreadable file gets one error line, the other
 reviewed, and the exit status is 2.
 
 Cold start matters (``assistant review`` on one file should answer within two seconds): nothing
-heavy is imported — no torch, faiss or gradio; the learned model is numpy-only and the store is
-opened only when a rewrite needs past indicators.
+heavy is imported — no torch, faiss or gradio; the store is opened only when a rewrite needs past indicators.
 """
 
 from __future__ import annotations
@@ -58,9 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--config",
         metavar="FILE",
-        help="审阅配置（TOML/YAML）：部门允许词、自定义含糊词、带理由的豁免、模型阈值",
+        help="审阅配置（TOML/YAML）：部门允许词、自定义含糊词、带理由的豁免",
     )
-    parser.add_argument("--no-model", action="store_true", help="只用规则，不加载学习模型（用于对比）")
+    # the review is rules only since the learned model was removed; the option still parses for old scripts
+    parser.add_argument("--no-model", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="不输出进度条和最后的统计行")
     return parser
 
@@ -188,7 +188,7 @@ def _progress(reviews: Iterator[ProjectReview], total: int, quiet: bool) -> Iter
 
 
 def run(args: argparse.Namespace) -> int:
-    from ...engines.review import ReviewConfig, Reviewer, load_default_model
+    from ...engines.review import ReviewConfig, Reviewer
     from ...engines.review.report import REPORT_SUFFIXES, indicator_line, project_line, write_report
     from ...errors import InputError
 
@@ -196,10 +196,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output and Path(args.output).suffix.lower() not in REPORT_SUFFIXES:
         raise InputError(f"报告文件 {args.output}: 不支持的格式，请用 .xlsx、.csv 或 .json")
     config = ReviewConfig.load(args.config) if args.config else None
-    model = None if args.no_model else load_default_model()
-    reviewer = Reviewer(
-        config, model=model, evidence=_StoreEvidence(args.store), history=_StoreHistory(args.store)
-    )
+    reviewer = Reviewer(config, evidence=_StoreEvidence(args.store), history=_StoreHistory(args.store))
 
     projects, failed = _read_all(args.paths)
     total = sum(len(p.indicators) for p in projects)

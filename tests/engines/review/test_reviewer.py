@@ -1,10 +1,9 @@
-"""The Reviewer: public API, rewrites from evidence and project text, the model hook, config, caching."""
+"""The Reviewer: public API, rewrites from evidence and project text, config, caching."""
 
 from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 
 from assistant.engines.review import ProjectsEvidence, ReviewConfig, Reviewer
@@ -19,24 +18,6 @@ def ind(level2: str, name: str, value: str, explain: str | None = None) -> Indic
 
 def project(*indicators: Indicator, **fields) -> Project:
     return Project(fields.pop("name", "社区饭堂"), tuple(indicators), **fields)
-
-
-class FakeModel:
-    """Predictable model: P(defect) from keywords; records each call (the batch sizes)."""
-
-    def __init__(self, vague: tuple[str, ...] = ("整理完成",), clear: tuple[str, ...] = ("惠民利民",)):
-        self.vague, self.clear = vague, clear
-        self.calls: list[int] = []
-
-    def defect_probability(self, names: list[str], values: list[str], level2s: list[str]) -> np.ndarray:
-        assert len(names) == len(values) == len(level2s)
-        self.calls.append(len(values))
-        return np.array(
-            [
-                0.95 if any(w in v for w in self.vague) else 0.05 if any(w in v for w in self.clear) else 0.5
-                for v in values
-            ]
-        )
 
 
 def test_review_indicator_contract_types() -> None:
@@ -78,7 +59,7 @@ def test_review_project_keeps_document_order_and_adds_findings() -> None:
     assert pr.indicators[2].rewrite == "2023年【待填：月份】月底前"
 
 
-def test_review_projects_matches_review_project_and_batches_model_calls() -> None:
+def test_review_projects_matches_review_project_across_batches() -> None:
     projects = [
         project(
             ind("质量指标", f"指标{i}", "全部完成"),
@@ -87,41 +68,12 @@ def test_review_projects_matches_review_project_and_batches_model_calls() -> Non
         )
         for i in range(30)
     ]
-    model = FakeModel()
-    many = list(Reviewer(model=model, batch_size=25).review_projects(projects))
+    many = list(Reviewer(batch_size=25).review_projects(projects))
     assert [pr.project.name for pr in many] == [p.name for p in projects]
-    # rows are deduplicated and cached: 30 distinct (name, value) pairs + 1 repeated pair, in few calls
-    assert sum(model.calls) == 31 and len(model.calls) <= 3
-    single = [Reviewer(model=FakeModel()).review_project(p) for p in projects]
+    single = [Reviewer().review_project(p) for p in projects]
     assert [[(r.label, r.score, r.verdict, r.reasons) for r in pr.indicators] for pr in many] == [
         [(r.label, r.score, r.verdict, r.reasons) for r in pr.indicators] for pr in single
     ]
-
-
-def test_model_catches_and_vetoes_only_where_rules_are_unsure() -> None:
-    rows = [
-        ind("质量指标", "档案归档", "整理完成"),  # rules: binary (clear, warn) → model catches
-        ind("质量指标", "借阅服务", "惠民利民"),  # rules: NO_MEASURE (weak) → model vetoes
-        ind("质量指标", "合格率", "≥95%"),  # rules confident: model not consulted
-        ind("社会效益指标", "效果", "明显"),  # strong lexicon hit: never vetoed
-    ]
-    model = FakeModel(vague=("整理完成", "≥95%"), clear=("惠民利民", "明显"))
-    with_model = Reviewer(model=model)
-    rules_only = Reviewer(model=None)
-    got = [with_model.review_indicator(i) for i in rows]
-    base = [rules_only.review_indicator(i) for i in rows]
-    assert [r.label for r in base] == ["clear", "vague", "clear", "vague"]
-    assert [r.label for r in got] == ["vague", "clear", "clear", "vague"]
-    assert [(x.code, x.start, x.end) for x in got[0].reasons] == [("LEARNED_VAGUE", 0, 4)]
-    assert got[1].reasons == ()
-    assert sum(model.calls) == 2
-
-
-def test_model_scope_all_consults_every_value() -> None:
-    model = FakeModel(vague=("≥95%",))
-    reviewer = Reviewer(ReviewConfig.from_mapping({"model": {"scope": "all", "catch": 0.9}}), model=model)
-    r = reviewer.review_indicator(ind("质量指标", "合格率", "≥95%"))
-    assert r.label == "vague" and r.reasons[0].code == "LEARNED_VAGUE"
 
 
 def test_rewrite_takes_n_from_similar_past_indicators() -> None:
@@ -284,26 +236,19 @@ def test_invisible_value_is_an_empty_slot_not_na(value: str) -> None:
     assert Reviewer().review_indicator(ind("质量指标", "验收合格率", "不适用")).label == "na"
 
 
-def test_suppression_is_not_overridden_by_the_model() -> None:
+def test_suppression_clears_its_code_and_a_retired_code_still_loads() -> None:
     row = ind("社会效益指标", "为党员群众提供便利快捷的服务", "较好")
-    model = FakeModel(vague=("较好",))
+    assert Reviewer().review_indicator(row).label == "vague"
     config = ReviewConfig.from_mapping(
         {"suppress": [{"indicator": row.name, "code": "DEGREE", "justification": "定性口径已获批准"}]}
     )
-    assert Reviewer(config, model=model).review_indicator(row).label == "clear"
-    # LEARNED_VAGUE itself can be suppressed by code
+    assert Reviewer(config).review_indicator(row).label == "clear"
+    # a decision saved on the removed learned model's code still loads and changes nothing
     binary = ind("质量指标", "档案归档", "整理完成")
-    assert Reviewer(model=FakeModel()).review_indicator(binary).reasons[0].code == "LEARNED_VAGUE"
-    learned = ReviewConfig.from_mapping(
-        {
-            "suppress": [
-                {"indicator": "档案归档", "code": "LEARNED_VAGUE", "justification": "按要求即合同条款"}
-            ]
-        }
+    retired = ReviewConfig.from_mapping(
+        {"suppress": [{"indicator": "档案归档", "code": "LEARNED_VAGUE", "justification": "按要求即合同条款"}]}
     )
-    assert "LEARNED_VAGUE" not in [
-        x.code for x in Reviewer(learned, model=FakeModel()).review_indicator(binary).reasons
-    ]
+    assert Reviewer(retired).review_indicator(binary) == Reviewer().review_indicator(binary)
 
 
 def test_rewrite_reads_the_target_of_a_past_doubled_value() -> None:
