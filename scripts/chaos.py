@@ -1,6 +1,6 @@
 """Reliability table: break things on purpose and show that nothing is lost or let in.
 
-Each case (``assistant/evaluation/chaos.py``) drives the real ``assistant`` command on a throw-away
+Each case (``tests/reliability/chaos.py``, where the tests run the fast ones) drives the real ``assistant`` command on a throw-away
 store: kill -9 during ingest, two writers, a corrupted page, a zero-byte database, broken stored
 JSON, a failing --rebuild, same-named tables in two folders, XLSX bombs (2M rows, a huge cell,
 repeated merged ranges, XML entities), --batch bounds, formula injection, and a full disk (a 2 MB
@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from assistant.evaluation.chaos import CASES, run_case
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.reliability.chaos import CASES, run_case  # noqa: E402
 
 
 def main() -> int:

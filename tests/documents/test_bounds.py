@@ -10,7 +10,7 @@ import pytest
 
 from assistant.documents import read_document
 from assistant.errors import IngestError
-from assistant.evaluation.bombs import cell_bomb, merge_bomb, rows_bomb, write_xlsx
+from tests.reliability.bombs import cell_bomb, merge_bomb, rows_bomb, write_xlsx
 
 BOMBS = [
     # (builder, argument, zipped size under, message, seconds): 2M rows must go in ≤ 5 s (issue #9)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evaluation.chaos import CASES, FAST, run_case
+from tests.reliability.chaos import CASES, FAST, run_case
 
 
 @pytest.mark.parametrize("key", FAST)

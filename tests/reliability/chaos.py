@@ -2,7 +2,8 @@
 
 Every case drives the real ``assistant`` command in a subprocess (as a user or a script would) on a
 throw-away store, and returns a :class:`CaseResult`: what was done, what must hold, what happened.
-``scripts/chaos.py`` prints the table; ``tests/evaluation/test_chaos.py`` runs the fast ones.
+``scripts/chaos.py`` prints the table; ``tests/reliability/test_chaos.py`` runs the fast ones. A test
+helper, not product code: the installed package holds no chaos harness.
 
 The rule every case checks: bad input or a broken store gives exit status 2 and one line
 ``assistant: error: …`` on stderr (no traceback), and the store keeps every committed project.
