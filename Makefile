@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint bench eval browser-deps clean
+.PHONY: install run test lint browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

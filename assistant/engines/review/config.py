@@ -173,7 +173,9 @@ class ReviewConfig:
             project = str(entry.get("project") or "").strip() or None
             suppressions.append(Suppression(indicator, justification, project, code))
         if "model" in data:
-            warnings.warn(f"{source}: [model] 已不再使用（审核只用规则，学习模型已移除），可删除该表", stacklevel=2)
+            warnings.warn(
+                f"{source}: [model] 已不再使用（审核只用规则，学习模型已移除），可删除该表", stacklevel=2
+            )
         return cls(allow, tuple(departments), tuple(terms), tuple(suppressions), source)
 
 
@@ -240,4 +242,3 @@ def _strings(value: Any, where: str) -> list[str]:
             raise InputError(f"{where}: 应是非空字符串的列表，得到 {item!r}")
         words.append(item.strip())
     return words
-

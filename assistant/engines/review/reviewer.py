@@ -344,4 +344,3 @@ def clear_caches() -> None:
         table._bigrams,
     ):
         function.cache_clear()
-

@@ -246,7 +246,11 @@ def test_suppression_clears_its_code_and_a_retired_code_still_loads() -> None:
     # a decision saved on the removed learned model's code still loads and changes nothing
     binary = ind("质量指标", "档案归档", "整理完成")
     retired = ReviewConfig.from_mapping(
-        {"suppress": [{"indicator": "档案归档", "code": "LEARNED_VAGUE", "justification": "按要求即合同条款"}]}
+        {
+            "suppress": [
+                {"indicator": "档案归档", "code": "LEARNED_VAGUE", "justification": "按要求即合同条款"}
+            ]
+        }
     )
     assert Reviewer(retired).review_indicator(binary) == Reviewer().review_indicator(binary)
 
