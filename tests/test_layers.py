@@ -20,6 +20,7 @@ RANKS = {
     "limits": 0,
     "locking": 0,
     "cells": 0,
+    "atomic": 0,
     "records": 1,
     "documents": 2,
     "exports": 2,

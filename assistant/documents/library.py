@@ -162,9 +162,7 @@ def add_library_file(path: Path, store_directory: Path) -> int:
     Raises:
         InputError: the file, the line and what is wrong (nothing is copied).
     """
-    import os
-    import shutil
-    import tempfile
+    from ..atomic import copy_atomic
 
     target_dir = Path(store_directory) / "library"
     known = load_library(library_dirs(store_directory))
@@ -172,14 +170,7 @@ def add_library_file(path: Path, store_directory: Path) -> int:
     if not rows:
         raise InputError(f"{path.name}: 指标库文件没有任何数据行")
     target_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".library-", suffix=path.suffix, dir=target_dir)
-    os.close(fd)
-    try:
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target_dir / path.name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    copy_atomic(path, target_dir / path.name)
     try:
         load_library(library_dirs(store_directory))  # the whole library still loads with it
     except InputError:

@@ -27,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..atomic import swap_in
 from ..errors import AssistantError
 from ..locking import exclusive_lock
 from ..text.tokenizer import Tokenizer, default_tokenizer
@@ -161,13 +162,7 @@ def save_model_atomically(model: object, config: StaticModelConfig, directory: P
         config.save(staging)
         for path in [staging, *staging.rglob("*")]:  # safetensors writes 0600; models are meant to be shared
             path.chmod(0o755 if path.is_dir() else 0o644)
-        old = None
-        if directory.exists():
-            old = directory.parent / f".{directory.name}.old-{os.getpid()}"
-            os.replace(directory, old)
-        os.replace(staging, directory)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, directory)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .. import __version__
+from ..atomic import write_text_atomic
 from ..errors import StoreError
 from ..locking import exclusive_lock
 from ..records.schema import Indicator, ParsedValue, Project
@@ -204,19 +205,7 @@ def _now() -> str:
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never a torn one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the manifest is meant to be read by anyone
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 class Store:

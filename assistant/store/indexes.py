@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -41,6 +40,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 
 from .. import __version__
+from ..atomic import swap_in
 from ..errors import InputError, StoreError
 from ..locking import exclusive_lock
 from ..records.schema import Indicator, Project
@@ -160,16 +160,6 @@ def manifest_mismatch(found: dict[str, Any] | None, expected: dict[str, Any]) ->
         if found.get(key) != value:
             return f"{key}: saved {found.get(key)!r}, expected {value!r}"
     return None
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 class IndexSet:
@@ -485,7 +475,7 @@ class IndexSet:
                     _write_manifest(
                         staging, {**expected, "created_by": f"perf-target-assistant {__version__}"}
                     )
-                    _swap_in(staging, target)
+                    swap_in(staging, target)
                 except BaseException:
                     shutil.rmtree(staging, ignore_errors=True)
                     raise

@@ -165,7 +165,7 @@ def test_revision_and_manifest_follow_each_write(store: Store) -> None:
     assert manifest["schema_version"] == SCHEMA_VERSION and manifest["created_by"].startswith("perf-target")
     assert manifest == store.manifest()
     assert store.state_key == f"{store.store_id}:2"
-    leftovers = [p.name for p in store.directory.iterdir() if p.name.endswith(".tmp")]
+    leftovers = [p.name for p in store.directory.iterdir() if ".tmp" in p.name]
     assert leftovers == []
 
 

@@ -31,13 +31,13 @@ Example:
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...atomic import write_text_atomic
 from ...errors import InputError
 from .lexicon import CUSTOM_TERM_CODES, DEFECT_CODES, WARNING_CODES
 
@@ -218,9 +218,7 @@ def append_suppression(path: str | Path, suppression: Suppression) -> Path:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"审核配置 {path}: 现有内容不是有效的 TOML（{exc}），未写入豁免") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, text)
     return path
 
 

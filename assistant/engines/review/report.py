@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...atomic import atomic_path
 from ...cells import csv_cell, secure_xlsx_cell
 from ...errors import InputError
 from ...records.schema import Finding, IndicatorReview, Project, ProjectReview
@@ -252,23 +251,12 @@ def write_report(path: str | Path, reviews: Sequence[ProjectReview]) -> Path:
         )
     if not path.parent.exists():
         raise InputError(f"报告文件 {path}: 目录 {path.parent} 不存在")
-    fd, tmp_name = tempfile.mkstemp(prefix=".report-", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    write = {".xlsx": _write_xlsx, ".csv": _write_csv}.get(suffix, _write_json)
     try:
-        if suffix == ".xlsx":
-            _write_xlsx(tmp, reviews)
-        elif suffix == ".csv":
-            _write_csv(tmp, reviews)
-        else:
-            _write_json(tmp, reviews)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            write(tmp, reviews)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"报告文件 {path}: 无法写入（{exc.strerror or exc}）") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
