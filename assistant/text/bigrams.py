@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .normalise import char_bigrams
+
 FINGERPRINT = "char-bigram-v1"
 
 
@@ -27,6 +29,6 @@ class BigramTokenizer:
         chars = [c for c in unicodedata.normalize("NFKC", text or "").lower() if c.isalnum()]
         if len(chars) == 1:
             return chars
-        return [chars[i] + chars[i + 1] for i in range(len(chars) - 1)]
+        return char_bigrams(chars)
 
     cut = cut_for_search

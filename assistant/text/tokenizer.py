@@ -19,13 +19,14 @@ import os
 import re
 import tempfile
 import threading
-import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
 import jieba
+
+from .normalise import normalise_text
 
 # Bump when the segmentation rules below change: saved indexes then see a new fingerprint.
 TOKENIZER_VERSION = "1"
@@ -52,16 +53,6 @@ def cache_dir() -> Path:
 
 def _read_lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def normalise_text(text: str) -> str:
-    """NFKC (full-width → half-width) and case-folded text, the form indexed words are taken from.
-
-    Example:
-        >>> normalise_text("ＬＥＤ灯１０盏")
-        'led灯10盏'
-    """
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class Tokenizer:

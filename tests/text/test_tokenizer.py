@@ -5,7 +5,8 @@ from __future__ import annotations
 import jieba
 import pytest
 
-from assistant.text.tokenizer import Tokenizer, default_tokenizer, normalise_text
+from assistant.text.normalise import normalise_text
+from assistant.text.tokenizer import Tokenizer, default_tokenizer
 
 
 @pytest.fixture(scope="module")

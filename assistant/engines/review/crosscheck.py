@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ...records.schema import Finding, Indicator, Project
+from ...text.normalise import compact
 from .rewrite import money_wan, project_year
 from .rules import implied_unit, is_na_text
 from .scan import Quantity, scan
 from .slots import measure_kind
-from .table import COST_SLOTS, _bigrams, _norm_name, _topic_chars
+from .table import COST_SLOTS, name_key, topic_bigrams, topic_chars
 
 _CLAUSE = re.compile(r"[^，,。；;\n]+")
 _MAGNITUDE = {"万": 1e4, "千": 1e3, "亿": 1e8}
@@ -103,8 +104,8 @@ def _compatible(goal: _Amount, comparator: str | None, row: _Amount) -> bool:
 
 def _overlap(clause: str, name: str) -> int:
     """Shared topic: characters, plus two for each shared two-character word."""
-    chars = _topic_chars(clause) & _topic_chars(name)
-    words = {b for b in _bigrams(clause) & _bigrams(name) if set(b) & _topic_chars(b)}
+    chars = topic_chars(clause) & topic_chars(name)
+    words = {b for b in topic_bigrams(clause) & topic_bigrams(name) if set(b) & topic_chars(b)}
     return len(chars) + 2 * len(words)
 
 
@@ -185,17 +186,16 @@ def goal_findings(project: Project) -> list[Finding]:
 
 # ---- year over year ---------------------------------------------------------------------------------
 
-_KEY_SPACE = re.compile(r"[\s\u3000（）()【】\[\]“”\"'、，,。.：:；;\-—_/]+")
 _SHEET_NUMBER = re.compile(r"^\d+[.、．]")
 
 
 def project_key(project: Project) -> str:
     """Name without spaces, punctuation or a sheet's leading number (3.社区经费 → 社区经费)."""
-    return _KEY_SPACE.sub("", _SHEET_NUMBER.sub("", project.name.strip()))
+    return compact(_SHEET_NUMBER.sub("", project.name.strip()))
 
 
 def _department(project: Project) -> str:
-    return _KEY_SPACE.sub("", project.department or "")
+    return compact(project.department or "")
 
 
 class History(Protocol):
@@ -268,7 +268,7 @@ def _shared_rows(project: Project, other: Project) -> float:
 
 
 def _indicator_key(indicator: Indicator) -> str:
-    return _norm_name(indicator.name)
+    return name_key(indicator.name)
 
 
 def _target(indicator: Indicator) -> tuple[float, str] | None:
@@ -323,7 +323,7 @@ def year_over_year_findings(project: Project, previous: Project | None) -> list[
         if old is None:
             continue
         pair = f"{ind.name}：{last}年“{old.value}” → {year}年“{ind.value}”"
-        if _norm_name(old.value) == _norm_name(ind.value) and _target(ind) is not None:
+        if name_key(old.value) == name_key(ind.value) and _target(ind) is not None:
             copied.append(pair)
         elif _lowered(ind, old):
             lowered.append(pair)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ...records.schema import Indicator, Project
+from ...text.normalise import gram_set
 from .rules import is_na_text
 
 if TYPE_CHECKING:
@@ -36,19 +37,6 @@ class RewriteEvidence(Protocol):
         ...
 
 
-def name_grams(name: str) -> frozenset[str]:
-    """Character bigrams of the Chinese/alphanumeric characters of a name (unigram for one character).
-
-    Example:
-        >>> sorted(name_grams("培训人次"))
-        ['人次', '培训', '训人']
-    """
-    chars = [c for c in name if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
-    if len(chars) == 1:
-        return frozenset(chars)
-    return frozenset(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
-
-
 class ProjectsEvidence:
     """:class:`RewriteEvidence` over a list of projects: bigram Dice similarity of names per slot."""
 
@@ -62,7 +50,7 @@ class ProjectsEvidence:
             for indicator in project.indicators:
                 if is_na_text(indicator.value) or is_na_text(indicator.name):
                     continue
-                grams = name_grams(indicator.name)
+                grams = gram_set(indicator.name)
                 if not grams:
                     continue
                 idx = len(self._indicators)
@@ -86,7 +74,7 @@ class ProjectsEvidence:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        grams = name_grams(name)
+        grams = gram_set(name)
         counts: dict[int, int] = defaultdict(int)
         for gram in grams:
             for idx in self._postings.get((level2, gram), ()):

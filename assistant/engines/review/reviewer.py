@@ -32,13 +32,13 @@ from ...records.schema import (
     Reason,
     Verdict,
 )
+from ...text.normalise import fold_width
 from .config import ReviewConfig
 from .crosscheck import History, ProjectHistory, cross_findings
 from .evidence import ProjectsEvidence, RewriteEvidence
 from .lexicon import GRADE_WORDS, TERMS, Term, message_for
 from .rewrite import project_year, rewrite_value
 from .rules import Analysis, Hit, TermMatcher, analyse, default_matcher, restated_spans
-from .scan import normalise
 from .scoring import DEFECT_SEVERITIES, decide
 from .table import table_findings
 
@@ -248,7 +248,7 @@ class Reviewer:
         if key not in self._goal_restatements:
             if len(self._goal_restatements) >= _CACHE_LIMIT:
                 self._goal_restatements.clear()
-            spans = restated_spans(normalise(value), hits, normalise(goal[:2000]))
+            spans = restated_spans(fold_width(value), hits, fold_width(goal[:2000]))
             found = None
             if spans:
                 found = Hit(
@@ -339,8 +339,8 @@ def clear_caches() -> None:
         slots.measure_kind,
         slots.unit_for,
         rewrite._year_in,
-        table._norm_name,
-        table._topic_chars,
-        table._bigrams,
+        table.name_key,
+        table.topic_chars,
+        table.topic_bigrams,
     ):
         function.cache_clear()

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ...records.schema import Field
+from ...text.normalise import fold_width
 from .lexicon import (
     GRADE_WORDS,
     NA_VALUES,
@@ -39,7 +40,7 @@ from .lexicon import (
     message_for,
 )
 from .matcher import TermMatcher, default_matcher
-from .scan import Quantity, Scan, normalise, scan
+from .scan import Quantity, Scan, scan
 from .slots import Measure, measure_kind, unit_for
 
 __all__ = [
@@ -386,7 +387,7 @@ def is_blank(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_na_text(text: str) -> bool:
     """True for 不适用, /, 无此项 … (an intentionally empty slot) and for blank text."""
-    stripped = normalise(text).strip(" 。.;；")
+    stripped = fold_width(text).strip(" 。.;；")
     return not stripped or stripped in NA_VALUES or stripped.lower() in NA_VALUES
 
 
@@ -412,7 +413,7 @@ def analyse_name(name: str, matcher: TermMatcher, allowed: frozenset[str] = froz
     """
     if is_na_text(name):
         return ()
-    t = normalise(name[:MAX_NAME_CHARS])
+    t = fold_width(name[:MAX_NAME_CHARS])
     hits = []
     for start, end, term in matcher.find(t, field="name", allowed=allowed):
         if term.code not in ("DEGREE", "DIRECTION", "VAGUE_TIME"):
@@ -628,7 +629,7 @@ def _value_hits(
                 has_malformed = True
                 break
     # the name holds the value and the value holds a name (两列填反: 三级指标“1个”, 指标值“朗下社区”)
-    if not has_malformed and core == "none" and _SWAPPED_NAME.fullmatch(normalise(name).strip()):
+    if not has_malformed and core == "none" and _SWAPPED_NAME.fullmatch(fold_width(name).strip()):
         hits.append(
             Hit(
                 "MALFORMED",
@@ -677,7 +678,7 @@ def _value_hits(
     if not strong and core not in ("bare", "graded") and not has_malformed and not is_na_text(name):
         vague_words = any(h.code in ("DIRECTION", "DEGREE") and h.severity in ("block", "weak") for h in hits)
         if vague_words or (core == "none" and not defect_lexical):
-            name_text = normalise(name[:MAX_NAME_CHARS])
+            name_text = fold_width(name[:MAX_NAME_CHARS])
             stripped = t.strip(" 。.;；,，")
             if len(_content_outside(stripped, [])) >= 4 and stripped in name_text:
                 spans = [facts.whole]
@@ -697,7 +698,7 @@ def _value_hits(
         and not is_na_text(name)
     ):
         rest = _content_outside(t, [(b0, b1) for b0, b1, _ in s.binary])
-        if len(rest) >= 4 and rest in _content_outside(normalise(name[:MAX_NAME_CHARS]), []):
+        if len(rest) >= 4 and rest in _content_outside(fold_width(name[:MAX_NAME_CHARS]), []):
             hits.append(Hit("RESTATEMENT", "value", *facts.whole, message_for("RESTATEMENT"), "block"))
             defect_lexical = True
 

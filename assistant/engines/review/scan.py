@@ -1,8 +1,8 @@
 """Find the measurable parts of a 指标值 with character spans: quantities, dates, durations, states.
 
-The review needs spans into the text *as printed*, so :func:`normalise` maps characters one to one
-(full-width digits and signs to ASCII, control characters to spaces) and every span found in the
-normalised text is valid in the original. The parser in :mod:`assistant.records.values` gives the
+The review needs spans into the text *as printed*, so the text is folded one character to one
+(:func:`assistant.text.normalise.fold_width`: full-width digits and signs to ASCII, control
+characters to spaces) and every span found in the folded text is valid in the original. The parser in :mod:`assistant.records.values` gives the
 meaning of a value; this module gives *where* each part is, which the parser does not record.
 
 Example:
@@ -21,42 +21,9 @@ from functools import lru_cache
 from typing import Literal
 
 from ...records.values import chinese_number
+from ...text.normalise import fold_width
 
 DateKind = Literal["dated", "month", "year_end", "recurring", "undated"]
-
-_FULL = "０１２３４５６７８９％．，：＋－／＜＞＝～"
-_HALF = "0123456789%.,:+-/<>=~"
-_TABLE = {ord(a): b for a, b in zip(_FULL, _HALF, strict=True)}
-_TABLE.update(
-    {
-        ord("≧"): "≥",
-        ord("≦"): "≤",
-        ord("⩾"): "≥",
-        ord("⩽"): "≤",
-        ord("﹪"): "%",
-        ord("\u3000"): " ",
-        ord("》"): "》",
-    }
-)
-_TABLE.update({c: " " for c in range(0x20) if c not in (0x0A,)})
-_TABLE.update({0x7F: " ", 0x0A: " ", 0xA0: " "})
-for _c in range(0xFF21, 0xFF3B):  # Ａ-Ｚ
-    _TABLE[_c] = chr(_c - 0xFEE0)
-for _c in range(0xFF41, 0xFF5B):  # ａ-ｚ
-    _TABLE[_c] = chr(_c - 0xFEE0)
-
-
-def normalise(text: str) -> str:
-    """Map full-width digits/signs to ASCII and control characters to spaces, keeping every index.
-
-    Example:
-        >>> normalise("≧９５％")
-        '≥95%'
-        >>> len(normalise("a\\x00b")) == 3
-        True
-    """
-    return text.translate(_TABLE)
-
 
 # Units after a number. Longest first so that 个工作日 wins over 个, 万元 over 万.
 _UNITS = sorted(
@@ -298,7 +265,7 @@ def scan(text: str) -> Scan:
         >>> scan("50万%").quantities[0].magnitude, scan("50万%").quantities[0].unit
         ('万', '%')
     """
-    t = normalise(text)
+    t = fold_width(text)
     titles = (
         [(m.start(), m.end()) for m in _TITLE_RE.finditer(t)]
         if ("《" in t or "“" in t or '"' in t or "〔" in t)

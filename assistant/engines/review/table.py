@@ -10,12 +10,12 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
 from ...records.schema import Finding, Indicator, IndicatorReview, Project
+from ...text.normalise import compact, han_bigrams, is_han
 from .rewrite import fmt_number, money_wan
 from .rules import is_na_text
 from .scan import scan
@@ -36,7 +36,6 @@ _GENERIC = set(
     "指标数量质量时效成本效益满意度率完成时限时间及时性情况工作项目开展服务保障提高提升经费资金总金额"
     "的和与及对在年度实施管理水平社会经济生态可持续影响群众居民人员单位合格达标覆盖发放次数人数个数"
 )
-_SPACE = re.compile(r"[\s\u3000、，,。；;：:（）()“”\"'《》\-—/]+")
 
 
 def _has_value(review: IndicatorReview) -> bool:
@@ -120,9 +119,10 @@ def cost_findings(project: Project, reviews: Sequence[IndicatorReview]) -> list[
     return findings
 
 
-@lru_cache(maxsize=65536)
-def _norm_name(name: str) -> str:
-    return _SPACE.sub("", name)
+#: an indicator name or value without spaces and punctuation (cached: tables repeat them)
+name_key = lru_cache(maxsize=65536)(compact)
+#: the Chinese character bigrams of a text (cached)
+topic_bigrams = lru_cache(maxsize=65536)(han_bigrams)
 
 
 def duplicate_findings(reviews: Sequence[IndicatorReview]) -> list[Finding]:
@@ -135,7 +135,7 @@ def duplicate_findings(reviews: Sequence[IndicatorReview]) -> list[Finding]:
     for review in reviews:
         if review.label == "na" or is_na_text(review.indicator.name):
             continue
-        seen.setdefault(_norm_name(review.indicator.name), []).append(review)
+        seen.setdefault(name_key(review.indicator.name), []).append(review)
     findings = []
     for group in seen.values():
         if len(group) < 2:
@@ -161,20 +161,15 @@ def goal_findings(project: Project) -> list[Finding]:
     goal = (project.goal or "").strip()
     if is_na_text(goal):
         return [Finding("NO_GOAL", "未填写年度目标：请写明做什么、做多少、达到什么效果")]
-    if len(_SPACE.sub("", goal)) < 6:
+    if len(compact(goal)) < 6:
         return [Finding("NO_GOAL", f"年度目标“{goal}”过于简单：请写明做什么、做多少、达到什么效果")]
     return []
 
 
 @lru_cache(maxsize=65536)
-def _topic_chars(text: str) -> frozenset[str]:
-    return frozenset(c for c in text if "\u4e00" <= c <= "\u9fff") - _GENERIC
-
-
-@lru_cache(maxsize=65536)
-def _bigrams(text: str) -> frozenset[str]:
-    chars = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return frozenset(chars[i] + chars[i + 1] for i in range(len(chars) - 1))
+def topic_chars(text: str) -> frozenset[str]:
+    """The Chinese characters of a text that carry a topic (slot vocabulary and measure words left out)."""
+    return frozenset(c for c in text if is_han(c)) - _GENERIC
 
 
 def unrelated_findings(project: Project, reviews: Sequence[IndicatorReview]) -> list[Finding]:
@@ -186,32 +181,32 @@ def unrelated_findings(project: Project, reviews: Sequence[IndicatorReview]) -> 
     topic character with that reference. Cost, time and satisfaction indicators are never flagged.
     """
     goal = project.goal or ""
-    if len(_SPACE.sub("", goal)) < 8:
+    if len(compact(goal)) < 8:
         return []
     candidates = [
         (i, r)
         for i, r in enumerate(reviews)
         if r.label != "na"
         and r.indicator.level2 not in _PROCESS_SLOTS
-        and len(_topic_chars(r.indicator.name)) >= 4
+        and len(topic_chars(r.indicator.name)) >= 4
     ]
     if not candidates:
         return []
-    base_chars = _topic_chars(goal) | _topic_chars(project.name)
-    base_bigrams = _bigrams(goal) | _bigrams(project.name)
+    base_chars = topic_chars(goal) | topic_chars(project.name)
+    base_bigrams = topic_bigrams(goal) | topic_bigrams(project.name)
     texts = [f"{r.indicator.name} {r.indicator.value} {r.indicator.explain or ''}" for r in reviews]
     char_counts: Counter[str] = Counter()
     bigram_counts: Counter[str] = Counter()
     for text in texts:
-        char_counts.update(_topic_chars(text))
-        bigram_counts.update(_bigrams(text))
+        char_counts.update(topic_chars(text))
+        bigram_counts.update(topic_bigrams(text))
     findings = []
     for i, review in candidates:
         ind = review.indicator
-        own_chars, own_bigrams = _topic_chars(texts[i]), _bigrams(texts[i])
-        topic = _topic_chars(ind.name)
+        own_chars, own_bigrams = topic_chars(texts[i]), topic_bigrams(texts[i])
+        topic = topic_chars(ind.name)
         shared = {c for c in topic if c in base_chars or char_counts[c] - (c in own_chars) > 0}
-        name_bigrams = {b for b in _bigrams(ind.name) if not (set(b) <= _GENERIC)}
+        name_bigrams = {b for b in topic_bigrams(ind.name) if not (set(b) <= _GENERIC)}
         shares_bigram = any(
             b in base_bigrams or bigram_counts[b] - (b in own_bigrams) > 0 for b in name_bigrams
         )

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.engines.review.rules import analyse, analyse_name, default_matcher, measure_kind, unit_for
-from assistant.engines.review.scan import normalise, scan
+from assistant.engines.review.scan import scan
 from assistant.engines.review.scoring import decide
+from assistant.text.normalise import fold_width as normalise
 
 DEFECT = ("block", "weak", "soft")
 
