@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from ..records.build import make_indicator
@@ -344,19 +343,15 @@ def _starts_project(
     return any(identity.get(role, cell) != cell for role, cell in seen.items())
 
 
-_level1 = lru_cache(maxsize=512)(normalise_level1)
-_level2 = lru_cache(maxsize=512)(normalise_level2)
-
-
 def _inherit_levels(cell1: str, cell2: str, prev1: str, prev2: str) -> tuple[str, str]:
     """Fill blank 一级/二级 cells from the previous row (merged cells that lost their copies); a new
     一级 label starts a new block, so its blank 二级 is not inherited."""
     if cell1:
-        same_block = _level1(cell1) == _level1(prev1)
+        same_block = normalise_level1(cell1) == normalise_level1(prev1)
         return cell1, cell2 or (prev2 if same_block else "")
     level2 = cell2 or prev2
-    parent = parent_of(_level2(level2))
-    inherited = _level1(prev1)
+    parent = parent_of(normalise_level2(level2))
+    inherited = normalise_level1(prev1)
     if not cell2 or parent is None or inherited in (parent, "成本指标"):
         return prev1, level2
     return "", level2  # make_indicator infers the 一级 from the 二级 label

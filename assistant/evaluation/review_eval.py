@@ -137,11 +137,6 @@ def load_labels(path: str | Path) -> list[GoldRow]:
     return rows
 
 
-def gold_index(rows: Iterable[GoldRow]) -> dict[tuple[str, ...], str]:
-    """Join key → gold label (for training)."""
-    return {row.key: row.label for row in rows}
-
-
 def row_keys(project: Project) -> list[tuple[tuple[str, ...], Indicator]]:
     """The join key of every indicator of an ingested project.
 

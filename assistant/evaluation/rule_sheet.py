@@ -136,7 +136,7 @@ def _level2_matches(level2: str, slot: str) -> bool:
 
 @dataclass
 class RuleSheetBaseline:
-    """Apply the rule sheet's automatable rules to indicators and projects.
+    """Apply the rule sheet's automatable indicator rules (the table-level rules are not evaluated).
 
     Args:
         rules: the rows of the sheet (see :meth:`from_xlsx`).
@@ -231,29 +231,6 @@ class RuleSheetBaseline:
     def value_hits(self, indicator: Indicator, project: Project | None = None) -> list[RuleHit]:
         """The hits that say the *value* is not measurable (what the defect evaluation counts)."""
         return [h for h in self.hits(indicator, project) if h.field == "value"]
-
-    # ---- project level ---------------------------------------------------------------------------
-    def project_flags(self, project: Project) -> list[tuple[int, str]]:
-        """Table-level rules: empty goal, goal without 通过…达成, empty table, an empty required slot."""
-        found: list[tuple[int, str]] = []
-        for rule in self.rules:
-            if rule.field == "goal":
-                hit = self._apply(rule, project.goal or "", "goal")
-                if hit is not None:
-                    found.append((rule.id, rule.comment))
-            elif rule.field == "table":
-                if not any(not _empty(i.value) for i in project.indicators):
-                    found.append((rule.id, rule.comment))
-            elif rule.field == "slot":
-                slot = _SLOT_PREFIX[rule.target.strip()]
-                filled = [
-                    i
-                    for i in project.indicators
-                    if _level2_matches(i.level2, slot) and not _empty(i.value) and not _empty(i.name)
-                ]
-                if not filled:
-                    found.append((rule.id, rule.comment))
-        return found
 
     def _apply(self, rule: SheetRule, text: str, kind: str) -> RuleHit | None:
         if rule.pattern.strip() == "空":

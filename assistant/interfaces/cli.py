@@ -1,8 +1,8 @@
 """The ``assistant`` command: an argparse frame over the modules in ``assistant/interfaces/commands``.
 
 Each command module has ``register(subparsers)`` and ``run(args) -> int``; this file imports them
-only when building the parser (never at its own import), skips command modules that do not exist
-yet, and turns user errors into one line on stderr:
+only when building the parser (never at its own import), and turns user errors into one line on
+stderr:
 
 - :class:`~assistant.errors.AssistantError` → ``assistant: error: <message>``, exit 2;
 - bad options → argparse's usage message, exit 2;
@@ -28,17 +28,6 @@ from .. import __version__
 
 COMMANDS = ("ingest", "review", "suggest", "serve", "models", "eval", "store", "remove")
 _PACKAGE = "assistant.interfaces.commands"
-
-
-def _load_command(name: str) -> ModuleType | None:
-    """Import one command module; ``None`` if that exact module does not exist (yet)."""
-    module_name = f"{_PACKAGE}.{name}"
-    try:
-        return import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
 
 
 # argparse's own error messages, said in Chinese (the contract: one line, exit status 2)
@@ -99,9 +88,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     runners: dict[str, ModuleType] = {}
     for name in COMMANDS:
-        module = _load_command(name)
-        if module is None:
-            continue
+        module = import_module(f"{_PACKAGE}.{name}")
         before = set(subparsers.choices)
         module.register(subparsers)
         for command in set(subparsers.choices) - before:

@@ -52,10 +52,6 @@ class ParsedValue:
         data["flags"] = list(self.flags)
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ParsedValue:
-        return cls(**{**data, "flags": tuple(data.get("flags") or ())})
-
 
 EMPTY_VALUE = ParsedValue(kind="empty")
 

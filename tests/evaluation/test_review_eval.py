@@ -413,14 +413,6 @@ def test_rule_sheet_indicator_flags(tmp_path: Path) -> None:
     assert [(h.rule_id, h.start, h.end) for h in hits] == [(23, 0, 6), (25, 2, 4)]
 
 
-def test_rule_sheet_project_flags(tmp_path: Path) -> None:
-    baseline = RuleSheetBaseline.from_xlsx(_rule_sheet(tmp_path))
-    empty_goal = Project("p", (make_indicator("", "质量指标", "合格率", "100%"),), goal=None)
-    assert [rule_id for rule_id, _ in baseline.project_flags(empty_goal)] == [2, 5]
-    full = Project("q", (make_indicator("", "数量指标", "培训人数", "100人"),), goal="通过培训，达成目标")
-    assert baseline.project_flags(full) == []
-
-
 def test_rule_sheet_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="规则表不存在"):
         RuleSheetBaseline.from_xlsx(tmp_path / "none.xlsx")

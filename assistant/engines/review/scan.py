@@ -234,10 +234,6 @@ class Scan:
     binary: tuple[tuple[int, int, str], ...]
     titles: tuple[tuple[int, int], ...]
 
-    @property
-    def has_quantity_with_unit(self) -> bool:
-        return any(q.has_unit for q in self.quantities)
-
 
 def _to_float(text: str) -> float:
     try:

@@ -1,22 +1,18 @@
 """``assistant eval review|suggest …``: print the evaluation tables.
 
-Each evaluation lives in ``assistant/evaluation/<name>_eval.py`` and is imported only when its
-subcommand runs (or, for evaluations that declare their own options, when the parser is built:
-such a module defines ``add_arguments(parser)`` and ``run_cli(args) -> int`` (or ``run(args)``) and
-must import nothing heavy at module level). ``review`` is defined here; ``suggest`` is picked up from
-``assistant.evaluation.suggest_eval`` when that module exists.
+Each evaluation lives in ``assistant/evaluation/<name>_eval.py``. ``review``'s options are defined
+here and its module imported only when it runs; ``suggest`` declares its own options
+(``suggest_eval.add_arguments``, imported when the parser is built: it imports nothing heavy at
+module level) and runs through ``suggest_eval.run``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-from importlib import import_module
 
 from .common import add_store_argument, print_json
 
 NAME = "eval"
-_EVALUATIONS = ("review", "suggest")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -51,24 +47,19 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     review.add_argument("--no-model", action="store_true", help=argparse.SUPPRESS)
     review.add_argument("--ablation", action="store_true", help=argparse.SUPPRESS)
     review.add_argument("--json", action="store_true", help="以 JSON 输出各系统的指标")
-    for name in _EVALUATIONS[1:]:
-        module_name = f"assistant.evaluation.{name}_eval"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = import_module(module_name)
-        if hasattr(module, "add_arguments") and (hasattr(module, "run_cli") or hasattr(module, "run")):
-            summary = getattr(module, "HELP", None) or (module.__doc__ or name).strip().splitlines()[0]
-            sub = evaluations.add_parser(name, help=summary.replace("``", ""))
-            module.add_arguments(sub)
+    from ...evaluation import suggest_eval
+
+    summary = (suggest_eval.__doc__ or "suggest").strip().splitlines()[0]
+    suggest_eval.add_arguments(evaluations.add_parser("suggest", help=summary.replace("``", "")))
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     if args.evaluation == "review":
         return _run_review(args)
-    module = import_module(f"assistant.evaluation.{args.evaluation}_eval")
-    runner = getattr(module, "run_cli", None) or module.run
-    return int(runner(args))
+    from ...evaluation import suggest_eval
+
+    return suggest_eval.run(args)
 
 
 def _run_review(args: argparse.Namespace) -> int:
