@@ -21,6 +21,7 @@ RANKS = {
     "locking": 0,
     "cells": 0,
     "atomic": 0,
+    "caching": 0,
     "records": 1,
     "documents": 2,
     "exports": 2,

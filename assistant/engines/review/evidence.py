@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from ...caching import BoundedCache
 from ...records.schema import Indicator, Project
 from ...text.normalise import gram_set
 from .rules import is_na_text
@@ -45,7 +46,7 @@ class ProjectsEvidence:
         self._indicators: list[Indicator] = []
         self._grams: list[frozenset[str]] = []
         self._postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self._cache: dict[tuple[str, str, int], list[tuple[Indicator, float]]] = {}
+        self._cache: BoundedCache[tuple[str, str, int], list[tuple[Indicator, float]]] = BoundedCache(100_000)
         for project in projects:
             for indicator in project.indicators:
                 if is_na_text(indicator.value) or is_na_text(indicator.name):
@@ -85,8 +86,4 @@ class ProjectsEvidence:
             if dice >= self.min_similarity:
                 scored.append((dice, idx))
         scored.sort(key=lambda x: (-x[0], x[1]))
-        result = [(self._indicators[idx], dice) for dice, idx in scored[:k]]
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[key] = result
-        return result
+        return self._cache.put(key, [(self._indicators[idx], dice) for dice, idx in scored[:k]])

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ...caching import BoundedCache
 from ...records.schema import Field
 from .lexicon import DEFERRED_PATTERNS, DEGREE_PATTERNS, DIRECTION_PATTERNS, METRIC_SUFFIXES, TERMS, Term
 
@@ -67,9 +68,9 @@ class TermMatcher:
         )
         self.first_chars = frozenset(t[0] for t in self.terms)
         # per-matcher caches filled by :mod:`rules` (results depend on the lexicon, hence live here)
-        self.facts_cache: dict[tuple[str, frozenset[str]], Any] = {}
-        self.name_cache: dict[tuple[str, frozenset[str]], Any] = {}
-        self.strong_cache: dict[tuple, Any] = {}
+        self.facts_cache: BoundedCache[tuple[str, frozenset[str]], Any] = BoundedCache(200_000)
+        self.name_cache: BoundedCache[tuple[str, frozenset[str]], Any] = BoundedCache(100_000)
+        self.strong_cache: BoundedCache[tuple, Any] = BoundedCache(200_000)
 
     def find(
         self, text: str, *, field: Field, allowed: frozenset[str] = frozenset()

@@ -22,6 +22,7 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from ...caching import BoundedCache
 from ...records.schema import (
     Finding,
     Indicator,
@@ -84,10 +85,10 @@ class Reviewer:
             self.matcher: TermMatcher = TermMatcher(terms)
         else:
             self.matcher = default_matcher()
-        self._analyses: dict[tuple, Analysis] = {}
-        self._rewrites: dict[tuple, str | None] = {}
-        self._results: dict[tuple, _Result] = {}
-        self._goal_restatements: dict[tuple[str, str], Hit | None] = {}
+        self._analyses: BoundedCache[tuple, Analysis] = BoundedCache(_CACHE_LIMIT)
+        self._rewrites: BoundedCache[tuple, str | None] = BoundedCache(_CACHE_LIMIT)
+        self._results: BoundedCache[tuple, _Result] = BoundedCache(_CACHE_LIMIT)
+        self._goal_restatements: BoundedCache[tuple[str, str], Hit | None] = BoundedCache(_CACHE_LIMIT)
         self._allowed_by_department: dict[str | None, frozenset[str]] = {}
 
     # --- public API ------------------------------------------------------------------------------
@@ -163,11 +164,10 @@ class Reviewer:
     def _analysis(self, key: tuple) -> Analysis:
         found = self._analyses.get(key)
         if found is None:
-            if len(self._analyses) >= _CACHE_LIMIT:
-                self._analyses.clear()
             name, value, level2, allowed, explain = key
-            found = analyse(name, value, level2, matcher=self.matcher, allowed=allowed, explain=explain)
-            self._analyses[key] = found
+            found = self._analyses.put(
+                key, analyse(name, value, level2, matcher=self.matcher, allowed=allowed, explain=explain)
+            )
         return found
 
     def _allowed(self, project: Project | None) -> frozenset[str]:
@@ -223,9 +223,7 @@ class Reviewer:
                 (tuple(hits), analysis.core) if goal_check else None,
             )
             if not suppress:
-                if len(results) >= _CACHE_LIMIT:
-                    results.clear()
-                results[key] = done
+                results.put(key, done)
             out[i] = self._finish(indicator, project, done)
         return out  # type: ignore[return-value]
 
@@ -246,15 +244,13 @@ class Reviewer:
         """A RESTATEMENT hit when the value copies four or more characters of the project goal."""
         key = (value, goal)
         if key not in self._goal_restatements:
-            if len(self._goal_restatements) >= _CACHE_LIMIT:
-                self._goal_restatements.clear()
             spans = restated_spans(fold_width(value), hits, fold_width(goal[:2000]))
             found = None
             if spans:
                 found = Hit(
                     "RESTATEMENT", "value", spans[0][0], spans[-1][1], message_for("RESTATEMENT"), "block"
                 )
-            self._goal_restatements[key] = found
+            self._goal_restatements.put(key, found)
         return self._goal_restatements[key]
 
     def _rewrite(self, indicator: Indicator, project: Project | None, done: _Result) -> str | None:
@@ -273,11 +269,9 @@ class Reviewer:
         key = (done.key, measure, context)
         if key in self._rewrites:
             return self._rewrites[key]
-        if len(self._rewrites) >= _CACHE_LIMIT:
-            self._rewrites.clear()
-        result = rewrite_value(indicator, analysis, project, self.evidence, self._accept)
-        self._rewrites[key] = result
-        return result
+        return self._rewrites.put(
+            key, rewrite_value(indicator, analysis, project, self.evidence, self._accept)
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

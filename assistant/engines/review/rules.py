@@ -396,9 +396,7 @@ def _name_hits(matcher: TermMatcher, name: str, allowed: frozenset[str]) -> tupl
     key = (name, allowed)
     found = matcher.name_cache.get(key)
     if found is None:
-        if len(matcher.name_cache) >= 100_000:
-            matcher.name_cache.clear()
-        found = matcher.name_cache[key] = analyse_name(name, matcher, allowed)
+        found = matcher.name_cache.put(key, analyse_name(name, matcher, allowed))
     return found
 
 
@@ -447,9 +445,6 @@ class ValueFacts:
     whole: tuple[int, int]
 
 
-_FACTS_LIMIT = 200_000
-
-
 def value_facts(value: str, matcher: TermMatcher, allowed: frozenset[str] = frozenset()) -> ValueFacts:
     """The name-independent analysis of a (non-empty, not too long) value, cached on the matcher."""
     key = (value, allowed)
@@ -477,10 +472,7 @@ def value_facts(value: str, matcher: TermMatcher, allowed: frozenset[str] = froz
     core, bare = _core(s, accepted, list_markers)
     multi = not malformed and _is_multi(s, list_markers)
     found = ValueFacts(t, s, tuple(malformed), tuple(lexical), core, tuple(bare), multi, _whole(t))
-    if len(matcher.facts_cache) >= _FACTS_LIMIT:
-        matcher.facts_cache.clear()
-    matcher.facts_cache[key] = found
-    return found
+    return matcher.facts_cache.put(key, found)
 
 
 def analyse(
@@ -538,9 +530,7 @@ def analyse(
         key = (value, level2, signature)
         found = matcher.strong_cache.get(key)
         if found is None:
-            if len(matcher.strong_cache) >= _FACTS_LIMIT:
-                matcher.strong_cache.clear()
-            found = matcher.strong_cache[key] = _value_hits(name, level2, measure, facts, None)
+            found = matcher.strong_cache.put(key, _value_hits(name, level2, measure, facts, None))
         return Analysis(found[0] + name_hits, found[1], measure, facts.scan)
     value_hits, core = _value_hits(name, level2, measure, facts, explain)
     return Analysis(value_hits + name_hits, core, measure, facts.scan)
