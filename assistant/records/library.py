@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import InputError
+from ..text.normalise import gram_set
 from .levels import LEVEL1, LEVEL2
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -111,12 +112,12 @@ class IndicatorLibrary:
             ['水质达标率']
         """
         pool = [t for t in self.templates if domain in (None, "", t.domain)]
-        grams = _bigrams(query)
+        grams = gram_set(query)
         if not grams:
             return pool[:limit]
         scored = []
         for order, t in enumerate(pool):
-            text = _bigrams(f"{t.name}{t.domain}") | _bigrams(t.explain)
+            text = gram_set(f"{t.name}{t.domain}") | gram_set(t.explain)
             shared = len(grams & text)
             if shared:
                 scored.append((-shared / len(grams), order, t))
@@ -124,11 +125,6 @@ class IndicatorLibrary:
 
 
 # ------------------------------------------------------------------------------------------------ rows
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
-    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)} or set(chars)
-
-
 def _split(cell: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in re.split(r"[|｜]", cell) if w.strip())
 
