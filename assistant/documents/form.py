@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..text.normalise import label_key
+
 FormField = Literal["name", "code", "department", "year", "budget", "goal"]
 
 # Known labels per field, best first: when a form prints several (申请单位 and 一级预算单位), the
@@ -50,7 +52,6 @@ _LABEL_INDEX: dict[str, tuple[FormField, int]] = {
     label: (field, rank) for field, labels in FIELD_LABELS.items() for rank, label in enumerate(labels)
 }
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]?")
-_LABEL_NOISE = re.compile(r"[\s\u3000*＊★:：]")
 _INLINE_LABEL = re.compile(r"([\u4e00-\u9fff]{2,8}(?:[（(][^）)]{0,16}[）)])?)\s*[:：]")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _MONEY_MENTION = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)")
@@ -85,7 +86,7 @@ def label_of(text: str) -> tuple[FormField, int, str | None] | None:
         >>> label_of("项目名称"), label_of("长期目标（跨度多年的项目需填）：")
         (('name', 0, None), None)
     """
-    squeezed = _LABEL_NOISE.sub("", text or "")
+    squeezed = label_key(text or "")
     if not squeezed or len(squeezed) > 24:
         return None
     base = _BRACKETED.sub("", squeezed)

@@ -18,6 +18,7 @@ from typing import Literal
 from ..records.build import make_indicator
 from ..records.levels import normalise_level1, normalise_level2, parent_of
 from ..records.schema import Indicator, Project
+from ..text.normalise import label_key
 from .form import FormFields, money_to_wan, parse_year, unit_in
 
 Role = Literal[
@@ -106,7 +107,6 @@ _SUBHEADER: dict[str, Role] = {
     "单位": "unit",
 }
 _PERIOD_WORDS = ("中长期", "实施周期", "全周期", "中期", "长期")
-_NOISE = re.compile(r"[\s\u3000*＊★:：]")
 _BRACKETED = re.compile(r"[（(]([^）)]*)[）)]?")
 _QUALITATIVE_SYMBOLS = {"定性", "/", "-", "—", "无"}
 
@@ -151,7 +151,7 @@ def header_role(text: str) -> tuple[Role | None, str | None]:
 
 def _header_match(text: str) -> tuple[Role | None, int, str | None]:
     """Role, synonym rank (lower = more specific) and budget unit of a header cell."""
-    squeezed = _NOISE.sub("", text or "")
+    squeezed = label_key(text or "")
     if not squeezed:
         return None, 0, None
     if squeezed in _ROLE_OF:
@@ -209,7 +209,7 @@ def is_subheader(header: ColumnMap, header_cells: Sequence[str], cells: Sequence
     name_cell = header.get(cells, "name")
     if name_cell and name_cell != header.get(header_cells, "name"):
         return False
-    return _NOISE.sub("", header.get(cells, "value")) in _SUBHEADER
+    return label_key(header.get(cells, "value")) in _SUBHEADER
 
 
 def refine_with_subheader(header: ColumnMap, cells: Sequence[str]) -> ColumnMap:
@@ -222,7 +222,7 @@ def refine_with_subheader(header: ColumnMap, cells: Sequence[str]) -> ColumnMap:
     """
     roles: dict[int, Role] = {col: role for role, col in header.columns.items()}
     for col, cell in enumerate(cells):
-        sub = _SUBHEADER.get(_NOISE.sub("", cell))
+        sub = _SUBHEADER.get(label_key(cell))
         if sub is not None and roles.get(col) in (None, "value", "period_value", "symbol", "unit"):
             roles[col] = sub
         elif sub is None and col not in roles and cell:

@@ -6,7 +6,8 @@ Three forms, for three uses:
   control characters to spaces), so a span found in the folded text is valid in the text as printed
   (the review's reasons point at characters);
 - :func:`normalise_text` is NFKC and case-folded: the form indexed words and bigrams are taken from;
-- :func:`compact` drops spaces and punctuation: a key under which two spellings of one name are equal.
+- :func:`compact` drops spaces and punctuation: a key under which two spellings of one name are equal;
+  :func:`label_key` drops what decorates a form or header label (spaces, required-field stars, colons).
 
 Character bigrams: :func:`char_bigrams` (overlapping pairs of a sequence, in order), :func:`gram_set`
 (of the Chinese and alphanumeric characters; a one-character text is its own gram) and
@@ -50,6 +51,7 @@ for _c in range(0xFF41, 0xFF5B):  # ａ-ｚ
     _WIDTH[_c] = chr(_c - 0xFEE0)
 
 # Spaces and the punctuation names are written with; "." stays (1.5 and 15 are different values).
+_LABEL_NOISE = re.compile(r"[\s\u3000*＊★:：]")
 _PUNCTUATION = re.compile(r"[\s\u3000、，,。；;：:（）()【】\[\]“”\"'《》\-—_/]+")
 
 
@@ -71,6 +73,11 @@ def normalise_text(text: str) -> str:
 def compact(text: str) -> str:
     """``text`` without spaces and punctuation (brackets, quotes, list marks, dashes, slashes)."""
     return _PUNCTUATION.sub("", text)
+
+
+def label_key(text: str) -> str:
+    """A header or form label without spaces, stars and colons (``* 项目名称：`` → ``项目名称``)."""
+    return _LABEL_NOISE.sub("", text)
 
 
 def is_han(char: str) -> bool:
