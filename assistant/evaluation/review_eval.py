@@ -393,12 +393,10 @@ Predictor = Callable[[Sequence[EvalItem]], list[Prediction]]
 
 @dataclass(frozen=True)
 class System:
-    """A named predictor; ``spans``/``codes`` say whether its span and code scores mean anything."""
+    """A named predictor."""
 
     name: str
     predict: Predictor
-    spans: bool = True
-    codes: bool = True
 
 
 RULE_SHEET_CODES = {16: "EMPTY", 20: "MISSING_UNIT", 23: "NO_MEASURE", 25: "VAGUE_TIME"}
@@ -466,7 +464,7 @@ class SystemResult:
     defects: Score
     by_kind: dict[str, Score]
     codes: dict[str, Score]
-    spans: Score | None
+    spans: Score
     predictions: list[Prediction] = field(default_factory=list)
     intervals: dict[str, Interval] = field(default_factory=dict)  # "" = all, else per source
 
@@ -484,8 +482,8 @@ def score_system(system: System, items: Sequence[EvalItem]) -> SystemResult:
         system.name,
         defect_score(items, predictions),
         by_kind,
-        code_scores(items, predictions) if system.codes else {},
-        span_score(items, predictions) if system.spans else None,
+        code_scores(items, predictions),
+        span_score(items, predictions),
         predictions,
         intervals,
     )
@@ -526,8 +524,7 @@ def format_report(
         lines.append(f"  缺陷（vague ∪ malformed）: {_fmt(result.defects, result.intervals.get(''))}")
         for kind, score in result.by_kind.items():
             lines.append(f"    {kind:<10} {_fmt(score, result.intervals.get(kind))}")
-        if result.spans is not None:
-            lines.append(f"  片段（重叠 ≥50%）: {_fmt(result.spans)}")
+        lines.append(f"  片段（重叠 ≥50%）: {_fmt(result.spans)}")
         if result.codes:
             lines.append("  理由代码：")
             for code, score in result.codes.items():
@@ -687,7 +684,7 @@ class ReviewEvaluation:
                     "name": r.name,
                     "defects": score(r.defects, r.intervals.get("")),
                     "by_source": {k: score(v, r.intervals.get(k)) for k, v in r.by_kind.items()},
-                    "spans": score(r.spans) if r.spans is not None else None,
+                    "spans": score(r.spans),
                     "codes": {k: score(v) for k, v in r.codes.items()},
                 }
                 for r in self.results

@@ -244,9 +244,7 @@ def evaluate_review(*, songgang_dir: str | Path | None = None) -> pd.DataFrame:
     evaluation = run(None, songgang_dir=songgang_dir)
     rows = []
     for result in evaluation.results:
-        scores = [("缺陷", result.defects), *result.codes.items()]
-        if result.spans is not None:
-            scores.append(("片段", result.spans))
+        scores = [("缺陷", result.defects), *result.codes.items(), ("片段", result.spans)]
         for metric, score in scores:
             rows.append(
                 [result.name, metric, score.precision, score.recall, score.f1, score.tp, score.fp, score.fn]
