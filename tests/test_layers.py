@@ -145,3 +145,44 @@ def test_every_import_points_down_or_sideways() -> None:
         f"{m} → {d}" for m, deps in GRAPH.items() for d in deps if RANKS[layer(d)] > RANKS[layer(m)]
     )
     assert upward == []
+
+
+def path_literals(module: str) -> list[str]:
+    """String constants (docstrings aside) that name tests/ or ../shared as a path or a path segment."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and (node.value in ("tests", "shared") or node.value.startswith(("tests/", "shared/", "../shared")))
+    ]
+
+
+def test_path_literals_finds_a_shared_path(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text('"""Reads ../shared in a docstring only."""\nP = ROOT.parent / "shared" / "data"\n')
+    MODULES["assistant._probe"] = source
+    try:
+        assert path_literals("assistant._probe") == ["shared"]
+    finally:
+        del MODULES["assistant._probe"]
+
+
+def test_no_module_names_tests_or_shared_paths() -> None:
+    found = {m: hits for m in MODULES if (hits := path_literals(m))}
+    assert found == {}
+
+
+def test_the_package_holds_no_chaos_harness() -> None:
+    # the reliability cases and XLSX bombs are test helpers (tests/reliability/), not product code
+    assert [m for m in MODULES if m.rsplit(".", 1)[-1] in ("chaos", "bombs")] == []
