@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import atomic_path
 from .records.levels import LEVEL2_PARENT
 from .records.schema import Project
 
@@ -189,7 +190,8 @@ def write_declaration_xlsx(projects: Project | Sequence[Project], path: str | Pa
         ws.freeze_panes = ws[f"A{first}"]
         secure_worksheet(ws)  # a name like =HYPERLINK(…) from an uploaded file stays text
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
     return path
 
 
@@ -264,7 +266,8 @@ def write_declaration_docx(projects: Project | Sequence[Project], path: str | Pa
                     merged = top.merge(grid.cell(end + 1, column))
                     merged.text = text
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
+    with atomic_path(path) as tmp:
+        document.save(str(tmp))
     return path
 
 
