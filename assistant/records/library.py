@@ -35,8 +35,6 @@ from .levels import LEVEL1, LEVEL2
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_LIBRARY_DIR = REPO_ROOT / "corpus" / "library"
-INDICATORS_FILE = "indicators.csv"
-DOMAINS_FILE = "domains.csv"
 
 INDICATOR_HEADER = (
     "领域", "一级指标", "二级指标", "三级指标", "单位", "比较符", "取值方式", "参考值", "依据", "指标解释", "适用关键词",

@@ -334,45 +334,6 @@ NA_VALUES = frozenset(
     }
 )
 
-# Verifiable states (a binary target): acceptable but weaker than a number.
-BINARY_TERMS = (
-    "通过验收",
-    "验收合格",
-    "验收通过",
-    "质量合格",
-    "全部完成",
-    "已完成",
-    "完成",
-    "合格",
-    "达标",
-    "通过",
-    "验收",
-    "符合",
-    "满足",
-    "实现",
-    "建成",
-    "落成",
-    "投入使用",
-    "正常运行",
-    "正常运转",
-    "运行正常",
-    "正常",
-    "到位",
-    "全覆盖",
-    "覆盖",
-    "无",
-    "零",
-    "杜绝",
-    "未发生",
-    "不发生",
-    "获得",
-    "取得",
-    "办结",
-    "发放",
-    "是",
-    "否",
-)
-
 # Graded qualitative scale words (acceptable when the 指标解释 defines each grade).
 GRADE_WORDS = (
     "优秀",

@@ -44,7 +44,6 @@ _NEGATIVE = re.compile(
 _DOUBLED_RATE = re.compile(r"^\s*[≥>]?\s*(\d{2,3})\1\s*%")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _MONEY_UNITS = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
-_TIME_DURATION_UNITS = ("个工作日", "工作日", "小时", "分钟", "天", "日", "个月", "周")
 # A response-type 及时性 (solve / repair / handle / reply) is measured in working days, not by a date.
 _RESPONSE_NAME = re.compile(
     r"解决|维修|维护|抢修|处理|处置|补充|回复|答复|反馈|受理|响应|整改|上报|报送|拨付|拨款"
