@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.store.hybrid import HybridRetriever, reciprocal_rank_fusion
+from assistant.store.hybrid import reciprocal_rank_fusion
 
 
 def test_rrf_matches_the_formula() -> None:
@@ -23,23 +23,3 @@ def test_ties_keep_first_appearance_and_k_caps() -> None:
     assert fused == [("x", pytest.approx(1 / 61))]
     assert reciprocal_rank_fusion([[("x", 1.0)]], 0) == []
     assert reciprocal_rank_fusion([], 5) == []
-
-
-class _Fixed:
-    def __init__(self, hits):
-        self.hits = hits
-        self.doc_ids = [d for d, _ in hits]
-        self.asked: list[int] = []
-
-    def search(self, query, k, mask=None):
-        self.asked.append(k)
-        return self.hits[:k]
-
-
-def test_hybrid_asks_each_retriever_for_a_deeper_list() -> None:
-    first, second = _Fixed([("a", 2.0), ("b", 1.0)]), _Fixed([("b", 0.9)])
-    hybrid = HybridRetriever([first, second])
-    assert [d for d, _ in hybrid.search("q", 1)] == ["b"]
-    assert first.asked == [50] and second.asked == [50]
-    with pytest.raises(ValueError):
-        HybridRetriever([])
