@@ -14,12 +14,13 @@ jieba is imported on first use, so importing the suggest engine stays light.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from ..atomic import write_text_atomic
 
 #: jieba dictionary words below this frequency are left out of the tagger's dictionary.
 MIN_FREQUENCY = 20
@@ -43,9 +44,7 @@ def _trimmed_dictionary(directory: Path) -> Path:
         for line in source.read_text(encoding="utf-8").splitlines(keepends=True)
         if int(line.split(maxsplit=2)[1]) >= MIN_FREQUENCY
     ]
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(kept), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, "".join(kept))
     return path
 
 
