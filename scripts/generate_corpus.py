@@ -79,7 +79,9 @@ def load_real_projects(store: str | None = None, songgang: Path | None = None) -
     """The projects to recombine (seeds + songgang workbooks, or a store's)."""
     from assistant.evaluation.suggest_eval import load_projects
 
-    projects = load_projects(store, songgang or Path(__file__).resolve().parents[2] / "shared" / "data" / "songgang")
+    projects = load_projects(
+        store, songgang or Path(__file__).resolve().parents[2] / "shared" / "data" / "songgang"
+    )
     return [p for p in projects if len(p.indicators) >= 3]
 
 

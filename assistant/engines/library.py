@@ -41,9 +41,9 @@ from typing import Any, Literal
 
 from ..errors import AssistantError, InputError
 from ..records.schema import Project
+from ..text.similarity import MATCH_THRESHOLD, dice, normalise_name
 from .suggest.corpus import Corpus, Row
 from .suggest.ranges import normalise_unit, numeric_values
-from .suggest.textsim import MATCH_THRESHOLD, dice, normalise_name
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +332,7 @@ class IndicatorLibrary:
 
         The rows are those of the name template of rows with exactly this (normalised) name — else
         of the best search hit — plus every row whose name is the same indicator by the evaluation's
-        rule (character-bigram Dice ≥ 0.5, :mod:`~.suggest.textsim`); filters narrow the rows. An indicator that matches nothing gives an empty distribution.
+        rule (character-bigram Dice ≥ 0.5, :mod:`~assistant.text.similarity`); filters narrow the rows. An indicator that matches nothing gives an empty distribution.
 
         Raises:
             InputError: an empty or too long indicator name.

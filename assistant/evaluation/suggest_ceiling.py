@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.engines.suggest.candidates import Candidate, is_duplicate
-from assistant.engines.suggest.textsim import MATCH_THRESHOLD, dice, names_match, normalise_name
 from assistant.engines.suggest.training import eval_slot, fit, loo_examples, matches
+from assistant.text.similarity import MATCH_THRESHOLD, dice, names_match, normalise_name
 
 from .suggest_eval import Config, Evaluator, _fold_of
 

@@ -192,7 +192,7 @@ def coverage(rows: Sequence[Row]) -> float:
 
 # ------------------------------------------------------------------------------------------------ systems
 def _fold_of(project: Project, folds: int) -> int:
-    from assistant.engines.suggest.textsim import normalise_name
+    from assistant.text.similarity import normalise_name
 
     return zlib.crc32(normalise_name(project.name).encode("utf-8")) % folds
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from assistant.records.levels import parent_of
 from assistant.records.schema import ProjectDraft
 
+from ...text.similarity import MERGE_THRESHOLD, coverage, dice, normalise_name, text_bigrams, topic_similarity
 from .adapt import Mention, extract_mentions, mention_slot
 from .corpus import REQUIRED_GROUPS, SATISFACTION_SLOT, Corpus, slot_group
 from .from_library import Proposal
 from .ranges import dominant_unit, normalise_unit
 from .retrieval import Retriever, rank_weight
-from .textsim import MERGE_THRESHOLD, coverage, dice, normalise_name, text_bigrams, topic_similarity
 
 UNIT_FAMILIES = ({"人", "人次", "名"}, {"个", "处", "家", "所"}, {"次", "场", "场次"})
 

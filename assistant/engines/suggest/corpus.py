@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from assistant.records.levels import LEVEL2, parent_of
 from assistant.records.schema import Indicator, ParsedValue, Project
 
+from ...text.similarity import MATCH_THRESHOLD, bigrams, normalise_name
 from .templates import cluster_names
-from .textsim import MATCH_THRESHOLD, bigrams, normalise_name
 
 #: 二级 labels whose cells say "nothing here" rather than naming an indicator.
 NOT_APPLICABLE = frozenset({"", "不适用", "不适应", "无", "/", "-", "—", "－", "na", "n/a", "暂无", "空"})

@@ -24,12 +24,12 @@ from dataclasses import dataclass, replace
 from assistant.records.library import GENERIC_DOMAIN, IndicatorLibrary, LibraryTemplate
 from assistant.records.schema import PLACEHOLDER_MARK, Evidence, ProjectDraft, ValueRange
 
+from ...text.similarity import MATCH_THRESHOLD, dice
 from .adapt import deadline_for, format_number
 from .corpus import Corpus, slot_group
 from .domains import DomainMatch
 from .goal import GoalFacts, same_people
 from .ranges import normalise_unit, numeric_values
-from .textsim import MATCH_THRESHOLD, dice
 
 PEOPLE_UNITS = frozenset({"人", "人次", "名", "户", "位"})
 MIN_HISTORY = 2  # past targets needed before their median is a suggestion

@@ -2,7 +2,7 @@
 
 Training (:func:`train_ranker`, needs scikit-learn) uses leave-one-project-out targets: for every
 past project, the candidates generated *without* it are labelled 1 when they match one of its true
-indicators in the same slot (:func:`~.textsim.names_match`). Inference is numpy only: standardise,
+indicators in the same slot (:func:`~assistant.text.similarity.names_match`). Inference is numpy only: standardise,
 dot product, sigmoid, then a Platt map fitted on held-out folds so that ``confidence`` reads as a
 probability that the suggestion is one the drafter would have written.
 
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.atomic import atomic_path
 from assistant.errors import StoreError
 
 FORMAT_VERSION = 1
@@ -108,18 +109,17 @@ class LinearRanker:
         """Write the model atomically (temp file + rename)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + ".tmp.npz")
-        np.savez(
-            tmp,
-            version=np.asarray(FORMAT_VERSION),
-            features=np.asarray(self.features),
-            mean=self.mean,
-            scale=self.scale,
-            weights=self.weights,
-            bias=np.asarray(self.bias),
-            platt=np.asarray([self.platt_a, self.platt_b]),
-        )
-        tmp.replace(path)
+        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.savez(
+                handle,
+                version=np.asarray(FORMAT_VERSION),
+                features=np.asarray(self.features),
+                mean=self.mean,
+                scale=self.scale,
+                weights=self.weights,
+                bias=np.asarray(self.bias),
+                platt=np.asarray([self.platt_a, self.platt_b]),
+            )
         return path
 
     @classmethod

@@ -43,6 +43,7 @@ from assistant.records.schema import (
     ValueRange,
 )
 
+from ...text.similarity import coverage, dice, is_indicator_name, text_bigrams, topic_similarity
 from .adapt import extract_mentions
 from .candidates import Candidate, Settings, gather, is_duplicate
 from .corpus import REQUIRED_GROUPS, Corpus, slot_group
@@ -52,7 +53,6 @@ from .goal import read_goal
 from .ranker import LinearRanker, load_ranker
 from .render import render
 from .retrieval import Retriever
-from .textsim import coverage, dice, is_indicator_name, text_bigrams, topic_similarity
 
 RetrievalMode = Literal["bigram", "bm25", "dense", "hybrid"]
 #: The default: character-bigram BM25 (the store's bm25s index with the bigram tokenizer). It needs no

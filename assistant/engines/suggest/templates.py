@@ -2,7 +2,7 @@
 
 Rule: within one 二级 slot, unique normalised names are visited from the most to the least frequent
 (ties: shorter first, then lexical order). A name joins the existing *leader* with the highest
-character-bigram Dice coefficient if that is ≥ :data:`~.textsim.MERGE_THRESHOLD` (0.6); otherwise it
+character-bigram Dice coefficient if that is ≥ :data:`~assistant.text.similarity.MERGE_THRESHOLD` (0.6); otherwise it
 becomes a new leader. Leaders never change, so the clustering is deterministic, does not chain
 (a member is always ≥ 0.6 from its leader) and costs one inverted-index probe per name: only the
 rarest bigrams of a name are probed (prefix filtering), which is exact for Dice and keeps 1M-row
@@ -19,7 +19,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .textsim import MERGE_THRESHOLD, bigrams, normalise_name
+from ...text.similarity import MERGE_THRESHOLD, bigrams, normalise_name
 
 
 def cluster_names(

@@ -2,7 +2,7 @@
 
 A true indicator of a held-out project is *found* by a suggestion when both sit in the same slot
 (二级 label; the cost labels 成本指标/经济成本指标/… count as one slot) and their names match by
-:func:`~.textsim.names_match` (character-bigram Dice ≥ 0.5).
+:func:`~assistant.text.similarity.names_match` (character-bigram Dice ≥ 0.5).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import numpy as np
 
 from assistant.records.schema import Project, ProjectDraft
 
+from ...text.similarity import MATCH_THRESHOLD, names_match, normalise_name
 from .candidates import Candidate
 from .corpus import COST_SLOTS, Corpus, Row
 from .ranker import MODEL_FEATURES, LinearRanker, feature_vector, train_ranker
-from .textsim import MATCH_THRESHOLD, names_match, normalise_name
 
 
 def eval_slot(level2: str) -> str:

@@ -12,11 +12,11 @@ from assistant.engines.suggest.corpus import REQUIRED_GROUPS, Corpus, slot_group
 from assistant.engines.suggest.ranker import FEATURES, LinearRanker
 from assistant.engines.suggest.sources import unsourced_numbers
 from assistant.engines.suggest.suggester import Suggester, build_retriever, validate_draft
-from assistant.engines.suggest.textsim import dice
 from assistant.errors import InputError, StoreError
 from assistant.records.library import IndicatorLibrary
 from assistant.records.schema import ProjectDraft
 from assistant.records.values import parse_value
+from assistant.text.similarity import dice
 
 from .fakes import KeywordEmbedder, StrictReviewer, training_projects
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engines.suggest.templates import cluster_names
-from assistant.engines.suggest.textsim import coverage, dice, names_match, normalise_name, text_bigrams
+from assistant.text.similarity import coverage, dice, names_match, normalise_name, text_bigrams
 
 
 def test_dice_values():
