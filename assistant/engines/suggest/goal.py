@@ -43,6 +43,9 @@ _GROUPS = (
     "困难群众|特困人员|低保对象|家庭|户籍人口|常住人口|服务对象|参训人员|学员"
 )
 _GROUP_RE = re.compile(_GROUPS)
+_VERB_BEFORE_PEOPLE = re.compile(
+    r"^(?:提高|加强|促进|提升|增强|保障|帮助|帮扶|关爱|慰问|资助|覆盖|惠及|服务|解决|满足|改善|引导|组织|动员|为|对|向|给|让|使)+"
+)
 
 
 def same_people(template_name: str, beneficiaries: str) -> bool:
@@ -97,6 +100,12 @@ def split_activity(phrase: str) -> tuple[str, str]:
     return "", phrase
 
 
+def _people(phrase: str) -> str:
+    """The group a phrase names, without the verb or preposition before it (提高科级干部 → 科级干部,
+    加强对基层党员 → 基层党员; 高龄、失能老人 stays)."""
+    return _VERB_BEFORE_PEOPLE.sub("", phrase) or phrase
+
+
 def _beneficiaries(text: str) -> tuple[str, float | None, str, str]:
     for match in _BENEFIT_RE.finditer(text):
         number = float(match.group("num"))
@@ -104,7 +113,7 @@ def _beneficiaries(text: str) -> tuple[str, float | None, str, str]:
         unit = match.group("unit") or ("户" if match.group("who").endswith("户") else "人")
         if unit in {"名", "位", "个"}:
             unit = "人" if unit != "个" else "个"
-        who = _LEADING.sub("", match.group("who")).strip("、")
+        who = _people(_LEADING.sub("", match.group("who")).strip("、"))
         if len(who) >= 2:
             return who, number * multiplier, unit, match.group(0)
     served = _FOR_RE.search(text)

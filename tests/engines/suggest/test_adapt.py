@@ -104,3 +104,10 @@ def test_an_age_qualifies_the_people_counted():
     assert [(m.name, m.number) for m in extract_mentions(goal)] == [("65岁以上老年人人数", 6000.0)]
     facts = read_goal("老年人免费健康体检", goal)
     assert (facts.beneficiaries, facts.beneficiary_count) == ("65岁以上老年人", 6000.0)
+
+
+def test_beneficiaries_are_people_not_the_verb_before_them():
+    from assistant.engines.suggest.goal import read_goal
+
+    assert read_goal("干部培训经费", "培训30名提高科级干部").beneficiaries == "科级干部"
+    assert read_goal("养老服务", "为200名高龄、失能老人服务").beneficiaries == "高龄、失能老人"

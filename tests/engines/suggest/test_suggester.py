@@ -199,6 +199,8 @@ def test_rows_that_name_nothing_never_reach_a_table(corpus):
             Indicator("产出指标", "数量指标", "项目", "≥2个"),
             Indicator("产出指标", "时效指标", "2023年12月30日前完成", "2023年12月30日前完成"),
             Indicator("产出指标", "质量指标", "培训合格率", "≥95%"),
+            Indicator("产出指标", "时效指标", "补助资金及时拨付率", "2020年12月底前"),
+            Indicator("产出指标", "时效指标", "后勤服务", "2020年12月底前"),
         ),
     )
     suggester = make(Corpus([*training_projects(), slips]))
@@ -206,5 +208,11 @@ def test_rows_that_name_nothing_never_reach_a_table(corpus):
     result = suggester.draft(draft)
     names = {s.name for s in (*result.table, *result.alternatives)}
     assert "培训合格率" in names  # the slip's project is drawn from
-    assert not names & {"项目", "2023年12月30日前完成"}
+    assert not names & {"项目", "2023年12月30日前完成", "后勤服务"}
+    # a rate's name with a deadline's value is no target
+    assert all(
+        "%" in s.value or "待填" in s.value
+        for s in (*result.table, *result.alternatives)
+        if s.name.endswith("率")
+    )
     assert len({s.name for s in result.table}) == len(result.table)
