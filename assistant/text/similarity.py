@@ -58,8 +58,9 @@ def bigrams(name: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
-#: A date or a stated target inside a name: the row's value was written where its name belongs.
-_VALUE_IN_NAME = re.compile(r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|[≥≤><=%]|^\d")
+#: A date or a stated target inside a name: the row's value was written where its name belongs;
+#: or work in general (本年度完成所有任务): nothing said about what is measured.
+_VALUE_IN_NAME = re.compile(r"\d{4}\s*年|\d+\s*月\s*\d+\s*日|[≥≤><=%]|^\d|(?:所有|全部|各项)(?:任务|工作)")
 
 
 #: What a 时效 row's name is about: a time, a deadline, a pace (7.8% of past 时效 rows lack these
@@ -73,8 +74,8 @@ def is_indicator_name(name: str, level2: str = "") -> bool:
     time (后勤服务 under 时效指标 does not).
 
     Example:
-        >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "培训人次")]
-        [True, False, False, True]
+        >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "本年度完成所有任务")]
+        [True, False, False, False]
         >>> is_indicator_name("后勤服务", "时效指标"), is_indicator_name("资金拨付及时率", "时效指标")
         (False, True)
     """
