@@ -169,6 +169,21 @@ def test_revision_and_manifest_follow_each_write(store: Store) -> None:
     assert leftovers == []
 
 
+def test_revision_is_remembered_yet_sees_another_writer_at_once(store: Store, monkeypatch) -> None:
+    other = Store.open(store.directory)  # a second instance: another process, as far as caches go
+    assert store.revision == 0
+    opened: list[Path] = []
+    connect = database._connect
+    monkeypatch.setattr(database, "_connect", lambda path: opened.append(path) or connect(path))
+    assert [store.revision for _ in range(50)] == [0] * 50 and opened == []  # no connection per call
+    for expected in (1, 2, 3):
+        other.add_projects([make_project(f"项目{expected}")])
+        assert store.revision == expected  # its commit changed the database files
+    monkeypatch.setattr(database, "REVISION_RECHECK_S", 0.0)
+    opened.clear()
+    assert store.revision == 3 and len(opened) == 1  # past the recheck age: read again
+
+
 def test_a_stale_manifest_is_repaired_on_open(store: Store) -> None:
     store.add_projects([make_project("甲")])
     path = store.directory / MANIFEST_NAME
