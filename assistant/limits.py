@@ -26,6 +26,7 @@ _UNITS = {
     "max_batch_bytes": "字节",
     "max_batch_line_bytes": "字节",
     "max_upload_bytes": "字节",
+    "max_request_seconds": "秒",
 }
 
 
@@ -43,6 +44,7 @@ class Limits:
     max_batch_bytes: int = 64 * 1024 * 1024  # a --batch JSONL file
     max_batch_line_bytes: int = 1024 * 1024  # one --batch line
     max_upload_bytes: int = 20 * 1024 * 1024  # one file uploaded to the app
+    max_request_seconds: int = 120  # one request of the app (a review, a draft, a search …)
 
     @classmethod
     def from_env(cls) -> Limits:

@@ -11,9 +11,11 @@ closures below only unpack Gradio's event data and route outputs to components.
 """
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import TimeLimitError
 from . import frames
 from .handlers import (
     ALL,
@@ -54,12 +56,17 @@ from .handlers import (
 )
 from .handlers import _text as _text
 from .handlers import message_html as message_html
+from .workers import WorkerPool, call_within
 
 if TYPE_CHECKING:
     import gradio as gr
 
 CONCURRENCY_LIMIT = 4  # engine calls run at most this many at once per event; the rest queue
 QUEUE_SIZE = 256
+#: Sessions whose state (and Gradio's ~180 KB per-session copy of the page config) stay in memory; the
+#: least recently used goes first. Gradio's default, 10,000, let API calls without a session (each a new
+#: one) grow the server by ~1.8 GB.
+STATE_SESSIONS = 500
 #: Gradio enforces this while receiving an upload, so a bigger file is never stored (its message is in
 #: English; the page says the cap in Chinese next to every upload box).
 GRADIO_MAX_FILE_SIZE = f"{MAX_UPLOAD_MB}mb"
@@ -92,10 +99,39 @@ def _highlight_colours() -> dict[str, str]:
     }
 
 
-def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | None = None) -> "gr.Blocks":
+def bounded(run: Callable[..., Any], action: str, outputs: int, status: int | None = 0) -> Callable[..., Any]:
+    """``run`` within the request time limit (``ASSISTANT_MAX_REQUEST_SECONDS``): past it, output
+    ``status`` shows the one-line message and the others keep what they show (``status=None``: the
+    message comes as an error toast). Gradio still sees ``run``'s parameters (event data, progress).
+    """
+    import gradio as gr
+
+    @functools.wraps(run)
+    def call(*args: Any) -> Any:
+        try:
+            return call_within(run, *args, action=action)
+        except TimeLimitError as error:
+            if status is None:
+                raise gr.Error(str(error), print_exception=False) from None
+            result = [gr.skip()] * outputs
+            result[status] = message_html(error)
+            return tuple(result) if outputs > 1 else result[0]
+
+    return call
+
+
+def build_app(
+    store_dir: "str | Path | None" = None,
+    *,
+    writes: WriteAccess | None = None,
+    workers: WorkerPool | None = None,
+) -> "gr.Blocks":
     """The four-tab app over the store in ``store_dir`` (``None``: the default store); not launched.
 
     ``writes`` says whether the 语料 tab may ingest (``None``: read-only, and no ingest endpoint at all).
+    ``workers`` runs reviews in worker processes, each stopped at the request time limit (``None``:
+    reviews run in the server's threads, abandoned at the limit). Every handler is bounded by the
+    limit (:func:`bounded`).
     """
     import gradio as gr
 
@@ -459,9 +495,10 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             alternatives_grid,
             alternatives_state,
         ]
-        draft_button.click(run_draft, draft_inputs, draft_outputs, api_name="draft")
-        name.submit(run_draft, draft_inputs, draft_outputs, api_visibility="private")
-        examples.load_input_event.then(run_draft, draft_inputs, draft_outputs, api_visibility="private")
+        drafting = bounded(run_draft, "生成指标表", len(draft_outputs))
+        draft_button.click(drafting, draft_inputs, draft_outputs, api_name="draft")
+        name.submit(drafting, draft_inputs, draft_outputs, api_visibility="private")
+        examples.load_input_event.then(drafting, draft_inputs, draft_outputs, api_visibility="private")
 
         def on_edit(table: Any, previous: Any, *fields: Any) -> tuple[Any, ...]:
             updated, pieces, detail = rereview_table(table, previous, *fields, store_dir=store)  # type: ignore[misc]
@@ -470,7 +507,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             return updated, updated, pieces, detail
 
         draft_grid.input(
-            on_edit,
+            bounded(on_edit, "重新审核", 4, status=3),
             [draft_grid, previous_grid, *draft_inputs],
             [draft_grid, previous_grid, spans, review_detail],
             api_visibility="private",
@@ -482,7 +519,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             return row_details(table, suggestions, evt.row_value, n, g, b, y, d, store_dir=store)
 
         draft_grid.select(
-            on_select,
+            bounded(on_select, "查看依据", 3),
             [draft_grid, suggestions_state, *draft_inputs],
             [evidence, spans, review_detail],
             api_visibility="private",
@@ -508,14 +545,15 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
         def run_templates(text: Any, domain: Any) -> tuple[Any, ...]:
             return search_templates(text, domain, store_dir=store)
 
+        templates = bounded(run_templates, "检索模板", 2)
         template_button.click(
-            run_templates,
+            templates,
             [template_query, template_domain],
             [template_status, template_rows],
             api_name="templates",
         )
         template_query.submit(
-            run_templates,
+            templates,
             [template_query, template_domain],
             [template_status, template_rows],
             api_visibility="private",
@@ -530,13 +568,13 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             return write
 
         export_xlsx.click(
-            export("xlsx"),
+            bounded(export("xlsx"), "导出", 1, status=None),
             [draft_grid, suggestions_state, *draft_inputs],
             export_file,
             api_name="export_xlsx",
         )
         export_docx.click(
-            export("docx"),
+            bounded(export("docx"), "导出", 1, status=None),
             [draft_grid, suggestions_state, *draft_inputs],
             export_file,
             api_name="export_docx",
@@ -545,7 +583,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
         tracker = gr.Progress()  # gradio recognises the parameter by this default value
 
         def run_review(files: Any, text: Any, progress: gr.Progress = tracker) -> tuple[Any, ...]:
-            view = review_documents(files, text, store_dir=store, progress=progress)
+            view = review_documents(files, text, store_dir=store, progress=progress, workers=workers)
             return (
                 view.status,
                 view.projects,
@@ -560,7 +598,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             )
 
         review_button.click(
-            run_review,
+            run_review if workers is not None else bounded(run_review, "审核", 10),
             [uploads, pasted],
             [
                 review_status,
@@ -575,6 +613,9 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
                 verdict_filter,
             ],
             api_name="review",
+            # reviews wait in the queue for a free worker, not inside the handler (the wait is not
+            # part of their time limit); drafts and searches have their own limits and never wait for them
+            concurrency_limit=workers.size if workers is not None else CONCURRENCY_LIMIT,
         )
         for dropdown in (verdict_filter, code_filter, project_filter):
             dropdown.input(
@@ -615,12 +656,9 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
 
         app.load(load_filters, outputs=[level2_filter, department_filter, year_filter])
         library_inputs = [query, mode, level2_filter, department_filter, year_filter]
-        search_button.click(
-            bind(_search, store), library_inputs, [library_status, library_rows], api_name="search"
-        )
-        query.submit(
-            bind(_search, store), library_inputs, [library_status, library_rows], api_visibility="private"
-        )
+        searching = bounded(bind(_search, store), "检索", 2)
+        search_button.click(searching, library_inputs, [library_status, library_rows], api_name="search")
+        query.submit(searching, library_inputs, [library_status, library_rows], api_visibility="private")
 
         def show_histogram(indicator: Any, level2: Any, dept: Any, yr: Any) -> tuple[Any, ...]:
             summary, bins = value_distribution(indicator, level2, dept, yr, store_dir=store)
@@ -629,7 +667,10 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
 
         distribution_inputs = [distribution_name, level2_filter, department_filter, year_filter]
         distribution_button.click(
-            show_histogram, distribution_inputs, [distribution_summary, histogram], api_name="distribution"
+            bounded(show_histogram, "统计取值", 2),
+            distribution_inputs,
+            [distribution_summary, histogram],
+            api_name="distribution",
         )
 
         def pick_indicator(level2: Any, dept: Any, yr: Any, evt: gr.SelectData) -> tuple[Any, ...]:
@@ -639,7 +680,7 @@ def build_app(store_dir: "str | Path | None" = None, *, writes: WriteAccess | No
             return (picked, *show_histogram(picked, level2, dept, yr))
 
         library_rows.select(
-            pick_indicator,
+            bounded(pick_indicator, "统计取值", 3, status=1),
             [level2_filter, department_filter, year_filter],
             [distribution_name, distribution_summary, histogram],
             api_visibility="private",
@@ -707,7 +748,8 @@ def _search(store: str | None, *args: Any) -> tuple[str, Any]:
 
 
 def launch_options() -> dict[str, Any]:
-    """Keyword arguments for ``Blocks.launch``: theme, CSS, upload cap, no SSR, no analytics."""
+    """Keyword arguments for ``Blocks.launch``: theme, CSS, upload cap, bounded sessions, no SSR, no
+    analytics."""
     import gradio as gr
 
     theme = gr.themes.Soft(
@@ -723,6 +765,7 @@ def launch_options() -> dict[str, Any]:
         "ssr_mode": False,
         "footer_links": [],
         "show_error": False,  # an unexpected exception's text (paths, library internals) stays on the server
+        "state_session_capacity": STATE_SESSIONS,
     }
 
 
