@@ -233,6 +233,8 @@ def _value_right_of(row: Sequence[str], col: int) -> str:
 
 def _inline_pairs(cell: str) -> list[tuple[FormField, int, str, str | None]]:
     """``label：value`` pairs inside one cell, each value running to the next known label."""
+    if "：" not in cell and ":" not in cell:  # most cells: no pair (the pattern needs a colon)
+        return []
     marks = []
     for match in _INLINE_LABEL.finditer(cell):
         # the label is the longest known suffix of the matched run ("一、项目名称：" → 项目名称)
