@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, fields
 
@@ -68,6 +69,15 @@ def env_name(name: str) -> str:
 def current() -> Limits:
     """The bounds in force now (read from the environment on each call, so a test or a server can
     change them without a restart)."""
+    return _limits_for(tuple(os.environ.get(name) for name in _ENV_NAMES))
+
+
+_ENV_NAMES = tuple(env_name(item.name) for item in fields(Limits))
+
+
+@functools.lru_cache(maxsize=8)
+def _limits_for(values: tuple[str | None, ...]) -> Limits:
+    """:meth:`Limits.from_env` for one set of the variables' values (readers ask once per sheet)."""
     return Limits.from_env()
 
 

@@ -8,6 +8,7 @@ budget to 万元.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ class FormFields:
     budget_assumed_yuan: bool = False  # the amount sat under a 万元 label but was read as 元
 
 
+@functools.lru_cache(maxsize=8192)  # the same label and value texts recur on every sheet
 def label_of(text: str) -> tuple[FormField, int, str | None] | None:
     """The form field a label cell names, its rank and the unit in its brackets, or ``None``.
 
