@@ -616,6 +616,7 @@ def build_app(
             # reviews wait in the queue for a free worker, not inside the handler (the wait is not
             # part of their time limit); drafts and searches have their own limits and never wait for them
             concurrency_limit=workers.size if workers is not None else CONCURRENCY_LIMIT,
+            concurrency_id="documents",  # reviews and ingests share the workers
         )
         for dropdown in (verdict_filter, code_filter, project_filter):
             dropdown.input(
@@ -697,7 +698,7 @@ def build_app(
                 refused = writes.refusal(token)  # checked again here: the endpoint is callable directly
                 if refused is not None:
                     return (message_html(refused), *[gr.skip()] * 7)
-                html, table = ingest_documents(files, store_dir=store)
+                html, table = ingest_documents(files, store_dir=store, workers=workers)
             finally:
                 discard_uploads(files)
             return html, table, store_status(store), *load_filters(), *list_sources()
@@ -724,6 +725,8 @@ def build_app(
                     remove_choice,
                 ],
                 api_name="ingest",
+                concurrency_limit=workers.size if workers is not None else CONCURRENCY_LIMIT,
+                concurrency_id="documents",
             )
             remove_button.click(
                 run_remove,

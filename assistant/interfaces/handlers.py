@@ -886,8 +886,19 @@ def value_distribution(
 
 
 # ------------------------------------------------------------------------------------- 语料 (corpus)
-def ingest_documents(files: object, store_dir: str | Path | None = None) -> tuple[str, pd.DataFrame]:
-    """Add uploaded documents to the store, with ``assistant ingest``'s validation and messages."""
+def ingest_documents(
+    files: object,
+    store_dir: str | Path | None = None,
+    *,
+    workers: WorkerPool | None = None,
+    limit: float | None = None,
+) -> tuple[str, pd.DataFrame]:
+    """Add uploaded documents to the store, with ``assistant ingest``'s validation and messages.
+
+    With ``workers`` the ingest runs in a worker process, stopped past ``limit`` seconds (``None``:
+    ``ASSISTANT_MAX_REQUEST_SECONDS``): each file is one transaction, so the files stored before
+    stay and the one being read is not stored at all.
+    """
     import contextlib
     import io
 
@@ -900,6 +911,15 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
         paths = check_uploads(files)
         if not paths:
             return message_html("请先选择要导入的文件（xlsx、xls、docx、pdf、html、csv、txt）", "info"), empty
+        if workers is not None:
+            return workers.run(
+                ingest_documents,
+                [str(p) for p in paths],
+                None if store_dir is None else str(store_dir),
+                limit=limit,
+                action="导入",
+                advice="中止前已完成的文件已写入语料库，其余文件未写入；请分批导入",
+            )
         bench = workbench_for(store_dir)
         report = bench.ingest(paths)
     except AssistantError as error:

@@ -163,3 +163,42 @@ def test_bounded_handler_shows_the_message_in_its_status_output(monkeypatch):
     assert quick("甲") == ("ok 甲", 1, 2)
     with pytest.raises(gr.Error, match="导出超过 0.2 秒"):
         app.bounded(lambda: time.sleep(3), "导出", 1, status=None)()
+
+
+def test_ingest_in_a_worker_stores_the_file_and_says_so(tmp_path, seeds_dir, pool):
+    folder = tmp_path / "store"
+    Store.open(folder)
+    html, table = app.ingest_documents([str(seeds_dir / SEED)], store_dir=str(folder), workers=pool)
+    assert "status ok" in html and "新增" in html
+    assert list(table.columns) == frames.INGEST_COLUMNS and len(table) == 1
+    assert Store.open(folder).project_count() == 4  # committed by the worker, seen here
+
+
+def test_an_ingest_past_the_limit_stores_nothing_of_the_file(tmp_path, seeds_dir):
+    folder = tmp_path / "store"
+    Store.open(folder)
+    fresh = WorkerPool(1)
+    try:
+        html, table = app.ingest_documents(
+            [str(seeds_dir / SEED)], store_dir=str(folder), workers=fresh, limit=0.01
+        )
+    finally:
+        fresh.close()
+    assert (
+        "导入超过 0.01 秒仍未完成，已中止；中止前已完成的文件已写入语料库" in html and html.count("<div") == 1
+    )
+    assert table.empty and Store.open(folder).project_count() == 0
+
+
+def test_a_dismissal_saved_here_applies_to_the_next_review_in_a_worker(tmp_path, seeds_dir, pool):
+    folder = tmp_path / "store"
+    ingest_paths([seeds_dir / SEED], Store.open(folder), progress=False)
+    pasted = "项目名称\t三级指标\t指标值\n社区饭堂\t对用餐环境的改善\t明显\n"
+    degree = frames.code_name("DEGREE")
+    first = app.review_documents(None, pasted, store_dir=str(folder), workers=pool)
+    assert degree in first.all_rows["问题"].iloc[0]  # the worker's review engine is now built
+    target, _, _ = app.review_row_target(frames.display_rows(first.all_rows).iloc[0].tolist())
+    done = app.dismiss_flag(target, degree, "2023年口径：允许定性表述", store_dir=str(folder))
+    assert "status ok" in done
+    again = app.review_documents(None, pasted, store_dir=str(folder), workers=pool)
+    assert degree not in again.all_rows["问题"].iloc[0]
