@@ -233,10 +233,11 @@ def _value_right_of(row: Sequence[str], col: int) -> str:
     return ""
 
 
-def _inline_pairs(cell: str) -> list[tuple[FormField, int, str, str | None]]:
+@functools.lru_cache(maxsize=4096)  # every sheet of an export repeats its captions (实施期限： …)
+def _inline_pairs(cell: str) -> tuple[tuple[FormField, int, str, str | None], ...]:
     """``label：value`` pairs inside one cell, each value running to the next known label."""
     if "：" not in cell and ":" not in cell:  # most cells: no pair (the pattern needs a colon)
-        return []
+        return ()
     marks = []
     for match in _INLINE_LABEL.finditer(cell):
         # the label is the longest known suffix of the matched run ("一、项目名称：" → 项目名称)
@@ -251,4 +252,4 @@ def _inline_pairs(cell: str) -> list[tuple[FormField, int, str, str | None]]:
         value_end = marks[i + 1][0] if i + 1 < len(marks) else len(cell)
         value = cell[value_start:value_end].strip(" \t\u3000;；,，。")
         pairs.append((label[0], label[1], value, label[2]))
-    return pairs
+    return tuple(pairs)
