@@ -367,6 +367,26 @@ class Store:
         return list(projects)
 
     # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def held_open(self) -> Iterator[Store]:
+        """Keep one idle connection for the block, so that SQLite keeps its write-ahead log between
+        the block's transactions (each file of an ingest is one): otherwise the close after every
+        transaction is the last one, which checkpoints and deletes the log (a quarter of the time
+        of storing the songgang workbooks). Holds no lock: readers and writers go on as usual."""
+        con: sqlite3.Connection | None = None
+        try:
+            con = _connect(self._directory / DB_NAME)
+            con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # opens the log and its index
+        except (StoreError, sqlite3.Error):  # the operations inside report the problem themselves
+            if con is not None:
+                con.close()
+            con = None
+        try:
+            yield self
+        finally:
+            if con is not None:
+                con.close()
+
     def add_projects(
         self, projects: Iterable[Project], *, origin: str | None = None, replace: bool = False
     ) -> AddResult:
