@@ -184,6 +184,25 @@ def test_revision_is_remembered_yet_sees_another_writer_at_once(store: Store, mo
     assert store.revision == 3 and len(opened) == 1  # past the recheck age: read again
 
 
+def test_held_open_keeps_the_write_ahead_log_between_transactions(store: Store) -> None:
+    wal = store.directory / f"{DB_NAME}-wal"
+    store.add_projects([make_project("甲")])
+    assert not wal.exists()  # the last connection closed: checkpointed and deleted
+    with store.held_open():
+        store.add_projects([make_project("乙")])
+        assert wal.exists()  # kept for the next file's transaction
+        store.add_projects([make_project("丙")])
+        assert Store.open(store.directory).project_count() == 3  # committed, visible to others
+    assert not wal.exists() and store.revision == 3
+
+
+def test_held_open_leaves_a_damaged_database_to_the_operations(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s")
+    (store.directory / DB_NAME).write_bytes(b"")
+    with store.held_open(), pytest.raises(StoreError):
+        store.add_projects([make_project("甲")])
+
+
 def test_a_stale_manifest_is_repaired_on_open(store: Store) -> None:
     store.add_projects([make_project("甲")])
     path = store.directory / MANIFEST_NAME
