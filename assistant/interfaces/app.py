@@ -122,6 +122,16 @@ def bounded(run: Callable[..., Any], action: str, outputs: int, status: int | No
     return call
 
 
+def _documents_queue(workers: WorkerPool | None) -> dict[str, Any]:
+    """Event options of the calls that read documents (review, ingest): they share one queue as wide
+    as the workers, so they wait there for a free worker, not inside the handler (the wait is no part
+    of their time limit); drafts and searches have their own limits and never wait for them."""
+    return {
+        "concurrency_limit": workers.size if workers is not None else CONCURRENCY_LIMIT,
+        "concurrency_id": "documents",
+    }
+
+
 @dataclass(frozen=True)
 class _Context:
     """What every tab's builder needs: the store folder, the write access and the review workers."""
@@ -498,10 +508,7 @@ def _review_tab(context: _Context) -> None:
             verdict_filter,
         ],
         api_name="review",
-        # reviews wait in the queue for a free worker, not inside the handler (the wait is not
-        # part of their time limit); drafts and searches have their own limits and never wait for them
-        concurrency_limit=workers.size if workers is not None else CONCURRENCY_LIMIT,
-        concurrency_id="documents",  # reviews and ingests share the workers
+        **_documents_queue(workers),
     )
     for dropdown in (verdict_filter, code_filter, project_filter):
         dropdown.input(
@@ -765,8 +772,7 @@ def _corpus_tab(app: "gr.Blocks", context: _Context, status_bar: Any, filters: _
                 remove_choice,
             ],
             api_name="ingest",
-            concurrency_limit=workers.size if workers is not None else CONCURRENCY_LIMIT,
-            concurrency_id="documents",
+            **_documents_queue(workers),
         )
         remove_button.click(
             run_remove,
