@@ -24,6 +24,11 @@ class InputError(AssistantError):
     """A bad option or argument value (empty name, negative budget, unknown column …)."""
 
 
+class TimeLimitError(AssistantError):
+    """A request of the app that ran past its time limit (``ASSISTANT_MAX_REQUEST_SECONDS``) and was
+    stopped; the message says what was stopped, the limit and what to do."""
+
+
 class IngestWarning(UserWarning):
     """A part of a document that was skipped or read under an assumption (never silently).
 

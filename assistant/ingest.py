@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -233,31 +234,33 @@ def ingest_paths(
         disable = None  # tqdm's own rule: only when stderr is a terminal
     outcomes: list[FileOutcome] = []
     bar = tqdm(items, desc="导入", unit="文件", file=sys.stderr, disable=disable, leave=False)
+    held = store.held_open() if hasattr(store, "held_open") else contextlib.nullcontext()
     try:
-        for item in bar:
-            if isinstance(item, IngestError):
-                outcome = FileOutcome(path=Path(item.file), error=item)
-            elif is_library_file(item):
-                outcome = _add_library(item, store)
-            else:
-                projects, found = _read_with_warnings(item, read)
-                if isinstance(projects, IngestError):
-                    outcome = FileOutcome(path=item, error=projects, warnings=tuple(found))
+        with held:  # one transaction per file; the write-ahead log kept between them
+            for item in bar:
+                if isinstance(item, IngestError):
+                    outcome = FileOutcome(path=Path(item.file), error=item)
+                elif is_library_file(item):
+                    outcome = _add_library(item, store)
                 else:
-                    result = store.add_projects(projects, origin=origin_of(item), replace=replace)
-                    outcome = FileOutcome(
-                        path=item,
-                        projects=tuple(projects),
-                        added=result.added,
-                        skipped=result.skipped,
-                        replaced=result.replaced,
-                        warnings=tuple(found),
-                        conflicts=result.conflicts,
-                        outcomes=result.outcomes,
-                    )
-            outcomes.append(outcome)
-            if on_file is not None:
-                on_file(outcome)
+                    projects, found = _read_with_warnings(item, read)
+                    if isinstance(projects, IngestError):
+                        outcome = FileOutcome(path=item, error=projects, warnings=tuple(found))
+                    else:
+                        result = store.add_projects(projects, origin=origin_of(item), replace=replace)
+                        outcome = FileOutcome(
+                            path=item,
+                            projects=tuple(projects),
+                            added=result.added,
+                            skipped=result.skipped,
+                            replaced=result.replaced,
+                            warnings=tuple(found),
+                            conflicts=result.conflicts,
+                            outcomes=result.outcomes,
+                        )
+                outcomes.append(outcome)
+                if on_file is not None:
+                    on_file(outcome)
     finally:
         bar.close()
     return IngestReport(files=tuple(outcomes))

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, fields
 
@@ -26,6 +27,7 @@ _UNITS = {
     "max_batch_bytes": "字节",
     "max_batch_line_bytes": "字节",
     "max_upload_bytes": "字节",
+    "max_request_seconds": "秒",
 }
 
 
@@ -43,6 +45,7 @@ class Limits:
     max_batch_bytes: int = 64 * 1024 * 1024  # a --batch JSONL file
     max_batch_line_bytes: int = 1024 * 1024  # one --batch line
     max_upload_bytes: int = 20 * 1024 * 1024  # one file uploaded to the app
+    max_request_seconds: int = 120  # one request of the app (a review, a draft, a search …)
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -66,6 +69,15 @@ def env_name(name: str) -> str:
 def current() -> Limits:
     """The bounds in force now (read from the environment on each call, so a test or a server can
     change them without a restart)."""
+    return _limits_for(tuple(os.environ.get(name) for name in _ENV_NAMES))
+
+
+_ENV_NAMES = tuple(env_name(item.name) for item in fields(Limits))
+
+
+@functools.lru_cache(maxsize=8)
+def _limits_for(values: tuple[str | None, ...]) -> Limits:
+    """:meth:`Limits.from_env` for one set of the variables' values (readers ask once per sheet)."""
     return Limits.from_env()
 
 

@@ -1,15 +1,17 @@
 """Benchmark the app: time to first result in the browser (Draft, Review; cold and warm) and a
-concurrency run (simulated users through gradio_client), all on 127.0.0.1.
+concurrency run (simulated users calling the app's API), all on 127.0.0.1.
 
 - **Browser**: a fresh ``assistant serve --no-warm-up`` per flow (cold = the first request after the
   server starts, models not loaded; warm = the same action again). The time runs from the click to
   the result on screen (headless Chromium at /usr/bin/chromium via playwright).
 - **Concurrency**: one server (warmed up), N users in threads, each running Draft → Review (upload
-  a seed document) → Library search for R rounds; reports errors and p50/p95/max latency per action.
-  Bounded by a wall-clock limit.
+  a seed document) → Library search for R rounds (or for S seconds); every user connects first, then
+  all start together. Reports errors, p50/p95/max latency per action, and the memory of the server
+  and of its review worker processes. Bounded by a wall-clock limit.
 
 Usage:
-    .venv/bin/python scripts/bench_app.py [--store DIR] [--users 20] [--rounds 2] [--no-browser]
+    .venv/bin/python scripts/bench_app.py [--store DIR] [--users 20] [--rounds 2 | --seconds 60] [--no-browser]
+        [--client http|gradio_client]
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 import warnings
 from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "raw" / "000_681f7b743be24556.txt"
@@ -98,12 +102,39 @@ def served(store: str, *, warm_up: bool):
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (Linux /proc)."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
+    """Resident memory of a process in MB (Linux /proc; 0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        return 0.0
     return float("nan")
+
+
+def descendants(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children, grandchildren … (the app's review workers)."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                children = [int(c) for c in handle.read().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *descendants(child)]
+    return found
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(server, server + its worker processes) resident memory in MB."""
+    server = rss_mb(pid)
+    return server, server + sum(rss_mb(child) for child in descendants(pid))
 
 
 def build_store(folder: str) -> str:
@@ -182,55 +213,134 @@ def browser_review(url: str) -> tuple[float, float]:
 
 
 # ------------------------------------------------------------------------------------------ concurrency
-def concurrency(url: str, users: int, rounds: int, limit_s: float, seconds: float | None = None) -> dict:
-    """N users in threads; ``rounds`` rounds each, or as many as fit in ``seconds`` when given."""
+class HttpUser:
+    """One simulated user calling the app's API over plain HTTP (Gradio's ``/gradio_api/call/<name>``:
+    the same queue, handlers and outputs as the browser), with one keep-alive connection and one
+    session (as a browser tab, or a gradio_client ``Client``, has).
+
+    Much lighter than gradio_client (~1 ms of client CPU per call instead of ~45 ms), which matters
+    here: the simulated users share the server's two cores, and gradio_client's 20 threads under one
+    GIL were most of the latency the run used to measure.
+    """
+
+    def __init__(self, url: str) -> None:
+        import httpx
+
+        self._http = httpx.Client(base_url=url, timeout=300.0)
+        self._session = uuid.uuid4().hex
+
+    def call(self, api_name: str, data: list) -> list:
+        """The outputs of one event, or RuntimeError with the server's error event."""
+        import json
+
+        answer = self._http.post(
+            f"gradio_api/call/{api_name}", json={"data": data, "session_hash": self._session}
+        )
+        answer.raise_for_status()
+        event_id = answer.json()["event_id"]
+        event, payload = "", ""
+        with self._http.stream("GET", f"gradio_api/call/{api_name}/{event_id}") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event:"):
+                    event = line.partition(":")[2].strip()
+                elif line.startswith("data:"):
+                    payload = line.partition(":")[2].strip()
+                    if event in ("complete", "error"):
+                        break
+        if event != "complete":
+            raise RuntimeError(f"{event or 'no answer'}: {payload[:200]}")
+        return json.loads(payload)
+
+    def draft(self, form: tuple) -> list:
+        return self.call("draft", list(form))
+
+    def review(self, path: Path) -> list:
+        uploaded = self._http.post("gradio_api/upload", files=[("files", (path.name, path.read_bytes()))])
+        uploaded.raise_for_status()
+        files = [
+            {"path": p, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}} for p in uploaded.json()
+        ]
+        return self.call("review", [files, ""])
+
+    def search(self) -> list:
+        return self.call("search", ["满意度", "关键词", "全部", "全部", "全部"])
+
+
+def _calls(url: str, number: int, client: str) -> list[tuple[str, Any]]:
+    """The user's (name, call) list: draft, review of the seed document, library search."""
+    form = DRAFTS[number % len(DRAFTS)]
+    if client == "http":
+        user = HttpUser(url)
+        return [
+            ("draft", lambda: user.draft(form)),
+            ("review", lambda: user.review(SEED)),
+            ("search", user.search),
+        ]
     from gradio_client import Client, handle_file
 
+    gradio = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+    return [
+        ("draft", lambda: gradio.predict(*form, api_name="/draft")),
+        ("review", lambda: gradio.predict([handle_file(str(SEED))], "", api_name="/review")),
+        ("search", lambda: gradio.predict("满意度", "关键词", "全部", "全部", "全部", api_name="/search")),
+    ]
+
+
+def concurrency(
+    url: str,
+    users: int,
+    rounds: int,
+    limit_s: float,
+    seconds: float | None = None,
+    client: str = "http",
+) -> dict:
+    """N users in threads; ``rounds`` rounds each, or as many as fit in ``seconds`` when given.
+
+    Every user connects first; the clock starts when all are connected (then all start at once).
+    """
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + limit_s
+    start_at: list[float] = []
+    ready = threading.Barrier(users + 1, action=lambda: start_at.append(time.monotonic()))
 
     def user(number: int) -> None:
         try:
-            client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+            calls = _calls(url, number, client)
         except Exception as error:  # a failed connection is an error of the run
             with lock:
                 errors.append(f"user {number} connect: {type(error).__name__}: {error}")
+            calls = []
+        ready.wait()
+        if not calls:
             return
-        calls = [
-            ("draft", lambda: client.predict(*DRAFTS[number % len(DRAFTS)], api_name="/draft")),
-            ("review", lambda: client.predict([handle_file(str(SEED))], "", api_name="/review")),
-            (
-                "search",
-                lambda: client.predict("满意度", "关键词", "全部", "全部", "全部", api_name="/search"),
-            ),
-        ]
-        stop = time.monotonic() + seconds if seconds else None
+        deadline = start_at[0] + limit_s
+        stop = start_at[0] + seconds if seconds else None
         done = 0
         while (stop is None and done < rounds) or (stop is not None and time.monotonic() < stop):
             done += 1
             for name, call in calls:
                 if time.monotonic() > deadline or (stop is not None and time.monotonic() > stop):
                     return
-                start = time.perf_counter()
+                begin = time.perf_counter()
                 try:
                     result = call()
                     ok = "status error" not in str(result[0])
                 except Exception as error:
                     ok, result = False, f"{type(error).__name__}: {error}"
-                elapsed = time.perf_counter() - start
+                elapsed = time.perf_counter() - begin
                 with lock:
                     latencies[name].append(elapsed)
                     if not ok:
                         errors.append(f"user {number} {name}: {str(result)[:200]}")
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    start = time.perf_counter()
     for thread in threads:
         thread.start()
+    ready.wait()
+    start = time.perf_counter()
     for thread in threads:
-        thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
+        thread.join(timeout=max(1.0, start_at[0] + limit_s - time.monotonic() + 30))
     return {"latencies": latencies, "errors": errors, "wall": time.perf_counter() - start}
 
 
@@ -257,6 +367,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seconds", type=float, default=None, help="run the users for this long instead of --rounds"
     )
+    parser.add_argument(
+        "--client",
+        choices=["http", "gradio_client"],
+        default="http",
+        help="how the simulated users call the app: plain HTTP to Gradio's /gradio_api/call API "
+        "(default; ~1 ms of client CPU per call) or gradio_client (~45 ms per call, sharing the cores)",
+    )
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
     store = args.store or build_store(tempfile.mkdtemp(prefix="bench-app-"))
@@ -275,36 +392,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"browser timings skipped: {CHROMIUM} not found")
 
     with served(store, warm_up=True) as (url, _):
-        from gradio_client import Client, handle_file
-
-        warm_client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
-        warm_client.predict(*DRAFTS[0], api_name="/draft")  # the models are loaded before users arrive
-        warm_client.predict([handle_file(str(SEED))], "", api_name="/review")
-        warm_client.predict("满意度", "关键词", "全部", "全部", "全部", api_name="/search")
+        warm = dict(_calls(url, 0, args.client))
+        for name in ("draft", "review", "search"):  # the models are loaded before users arrive
+            warm[name]()
         pid = served.pid  # type: ignore[attr-defined]
-        before = rss_mb(pid)
+        before, before_all = tree_rss_mb(pid)
         samples: list[float] = []
         sampling = threading.Event()
 
         def sample() -> None:
             while not sampling.wait(1.0):
-                samples.append(rss_mb(pid))
+                samples.append(tree_rss_mb(pid)[1])
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        result = concurrency(url, args.users, args.rounds, args.limit, args.seconds)
+        result = concurrency(url, args.users, args.rounds, args.limit, args.seconds, args.client)
         sampling.set()
-        after = rss_mb(pid)
+        after, after_all = tree_rss_mb(pid)
     latencies = result["latencies"]
     total = sum(len(v) for v in latencies.values())
     shape = f"{args.seconds:.0f} s" if args.seconds else f"{args.rounds} rounds"
     print(
-        f"concurrency: {args.users} users × {shape} × (draft, review, search) = {total} requests "
+        f"concurrency ({args.client} client): {args.users} users × {shape} × (draft, review, search) = {total} requests "
         f"in {result['wall']:.1f} s; errors: {len(result['errors'])}"
     )
     print(
         f"server memory after warm-up {before:.0f} MB → after the run {after:.0f} MB "
-        f"(growth {after - before:+.0f} MB; peak {max(samples or [after]):.0f} MB)"
+        f"(growth {after - before:+.0f} MB); with its worker processes {before_all:.0f} MB → "
+        f"{after_all:.0f} MB (growth {after_all - before_all:+.0f} MB; peak {max(samples or [after_all]):.0f} MB)"
     )
     for name, values in latencies.items():
         print(

@@ -8,6 +8,7 @@ budget to 万元.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class FormFields:
     budget_assumed_yuan: bool = False  # the amount sat under a 万元 label but was read as 元
 
 
+@functools.lru_cache(maxsize=8192)  # the same label and value texts recur on every sheet
 def label_of(text: str) -> tuple[FormField, int, str | None] | None:
     """The form field a label cell names, its rank and the unit in its brackets, or ``None``.
 
@@ -232,8 +234,11 @@ def _value_right_of(row: Sequence[str], col: int) -> str:
     return ""
 
 
-def _inline_pairs(cell: str) -> list[tuple[FormField, int, str, str | None]]:
+@functools.lru_cache(maxsize=4096)  # every sheet of an export repeats its captions (实施期限： …)
+def _inline_pairs(cell: str) -> tuple[tuple[FormField, int, str, str | None], ...]:
     """``label：value`` pairs inside one cell, each value running to the next known label."""
+    if "：" not in cell and ":" not in cell:  # most cells: no pair (the pattern needs a colon)
+        return ()
     marks = []
     for match in _INLINE_LABEL.finditer(cell):
         # the label is the longest known suffix of the matched run ("一、项目名称：" → 项目名称)
@@ -248,4 +253,4 @@ def _inline_pairs(cell: str) -> list[tuple[FormField, int, str, str | None]]:
         value_end = marks[i + 1][0] if i + 1 < len(marks) else len(cell)
         value = cell[value_start:value_end].strip(" \t\u3000;；,，。")
         pairs.append((label[0], label[1], value, label[2]))
-    return pairs
+    return tuple(pairs)

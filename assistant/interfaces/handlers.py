@@ -26,6 +26,7 @@ from ..records.schema import Indicator, IndicatorReview, Project, ProjectDraft, 
 from . import frames
 from .frames import esc
 from .workbench import read_pasted_table, workbench_for
+from .workers import WorkerPool
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,6 +258,8 @@ def check_uploads(files: object, max_mb: float = MAX_UPLOAD_MB, max_files: int =
 
 OUTPUT_ROOT = Path(tempfile.gettempdir()) / "assistant-app"
 OUTPUT_MAX_AGE_S = 3600.0
+OUTPUT_PRUNE_EVERY_S = 60.0
+_pruned_at = 0.0
 
 
 def _output_dir() -> Path:
@@ -265,7 +268,14 @@ def _output_dir() -> Path:
     import time
 
     OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - OUTPUT_MAX_AGE_S
+    now = time.time()
+    global _pruned_at
+    if (
+        now - _pruned_at < OUTPUT_PRUNE_EVERY_S
+    ):  # listing hundreds of folders per request cost more than the request
+        return Path(tempfile.mkdtemp(dir=OUTPUT_ROOT))
+    _pruned_at = now
+    cutoff = now - OUTPUT_MAX_AGE_S
     for old in OUTPUT_ROOT.iterdir():
         try:
             if old.is_dir() and old.stat().st_mtime < cutoff:
@@ -568,19 +578,33 @@ def _empty_review(status: str) -> ReviewView:
     )
 
 
+class ReviewOutcome(NamedTuple):
+    """What :func:`review_job` sends back (plain values and DataFrames: it may run in a worker process)."""
+
+    status: str
+    rows: pd.DataFrame  # frames.REVIEW_COLUMNS, every row
+    projects: pd.DataFrame
+    by_code: pd.DataFrame
+    by_project: pd.DataFrame
+    report_files: list[str]
+
+
 def review_documents(
     files: object = None,
     pasted: object = "",
     store_dir: str | Path | None = None,
     progress: Callable[..., Any] | None = None,
+    *,
+    workers: WorkerPool | None = None,
+    limit: float | None = None,
 ) -> ReviewView:
     """Review uploaded documents and/or a pasted table: per-project and per-indicator results,
     defect counts for the charts, and the XLSX/CSV reports (the review engine's report writer).
 
-    ``progress(fraction, desc=…)`` is called per file (gr.Progress in the app).
+    ``progress(fraction, desc=…)`` is called per file (gr.Progress in the app). With ``workers`` the
+    review runs in a worker process (:func:`review_job`), stopped past ``limit`` seconds (``None``:
+    ``ASSISTANT_MAX_REQUEST_SECONDS``) with a one-line message; without, it runs here, unbounded.
     """
-    from ..engines.review.report import summarise, write_report
-
     try:
         paths = check_uploads(files)
     except AssistantError as error:
@@ -590,27 +614,87 @@ def review_documents(
         return _empty_review(
             message_html("请上传至少一个文件，或粘贴一张含“三级指标”“指标值”表头的表格", "info")
         )
-    bench = workbench_for(store_dir)
-    reviews: list[ProjectReview] = []
-    problems: list[str] = []
-    if paths:
+    names = [str(p) for p in paths]
+    where = None if store_dir is None else str(store_dir)
+    if workers is None:
 
         def on_file(done: int, total: int, name: str) -> None:
             if progress is not None:
                 progress(done / max(total, 1), desc=f"正在审核 {name}（{done + 1}/{total}）")
 
-        batch = bench.review_paths(paths, on_file=on_file)
-        reviews.extend(batch.reviews)
-        problems.extend(str(e) for e in batch.failed)
-    if pasted_text:
+        outcome = review_job(names, pasted_text, where, on_file)
+    else:
+        if progress is not None and paths:
+            progress(
+                0.0, desc=f"正在审核 {paths[0].name}" + (f" 等 {len(paths)} 个文件" if len(paths) > 1 else "")
+            )
         try:
-            reviews.extend(bench.review_projects(read_pasted_table(pasted_text)))
-        except (IngestError, InputError) as error:
-            problems.append(str(error))
+            outcome = workers.run(
+                review_job,
+                names,
+                pasted_text,
+                where,
+                limit=limit,
+                action="审核",
+                advice="请拆分文件或分批上传后重试",
+            )
+        except AssistantError as error:
+            return _empty_review(message_html(error))
     if progress is not None:
         progress(1.0, desc="正在汇总")
+    if not outcome.report_files:  # nothing reviewed
+        return _empty_review(outcome.status)
+    codes, rows = outcome.by_code, outcome.rows
+    return ReviewView(
+        outcome.status,
+        frames.style_counts(outcome.projects),
+        frames.style_verdicts(frames.display_rows(rows)),
+        codes,
+        outcome.by_project,
+        outcome.report_files,
+        rows,
+        [ALL, *codes["问题"].tolist()],
+        [ALL, *dict.fromkeys(rows["项目"].tolist())],
+    )
+
+
+def load_review_engine(store_dir: str | Path | None = None) -> None:
+    """Load the store's review engine in this process and review one indicator (a worker's warm-up)."""
+    from ..records.build import make_indicator
+
+    workbench_for(store_dir).review_indicator(make_indicator("产出指标", "数量指标", "培训人次", "≥400人次"))
+
+
+def review_job(
+    paths: list[str],
+    pasted: str,
+    store_dir: str | None,
+    on_file: Callable[[int, int, str], None] | None = None,
+) -> ReviewOutcome:
+    """Read and review ``paths`` and the ``pasted`` table with the store's review engine, write the
+    XLSX/CSV reports into a fresh output folder; the status line and the frames to show. No report when nothing
+    could be reviewed. A module-level function of plain values, so that a worker process can run it.
+    """
+    import pandas as pd
+
+    from ..engines.review.report import summarise, write_report
+
+    bench = workbench_for(store_dir)
+    reviews: list[ProjectReview] = []
+    problems: list[str] = []
+    if paths:
+        batch = bench.review_paths([Path(p) for p in paths], on_file=on_file)
+        reviews.extend(batch.reviews)
+        problems.extend(str(e) for e in batch.failed)
+    if pasted:
+        try:
+            reviews.extend(bench.review_projects(read_pasted_table(pasted)))
+        except (IngestError, InputError) as error:
+            problems.append(str(error))
     if not reviews:
-        return _empty_review("".join(message_html(p) for p in problems) or message_html("没有读到任何指标"))
+        empty = pd.DataFrame()
+        status = "".join(message_html(p) for p in problems) or message_html("没有读到任何指标")
+        return ReviewOutcome(status, empty, empty, empty, empty, [])
     summary = summarise(reviews)
     status = message_html(
         f"审核 {summary.projects} 个项目、{summary.rows} 条指标：退回 {summary.block} 条，提醒 {summary.warn} 条，"
@@ -624,19 +708,13 @@ def review_documents(
         )
     folder = _output_dir()
     reports = [str(write_report(folder / f"审核报告.{suffix}", reviews)) for suffix in ("xlsx", "csv")]
-    rows = frames.review_rows_frame(reviews)
-    codes = frames.defect_counts(reviews)
-    projects = frames.projects_frame(reviews)
-    return ReviewView(
+    return ReviewOutcome(
         status,
-        frames.style_counts(projects),
-        frames.style_verdicts(frames.display_rows(rows)),
-        codes,
+        frames.review_rows_frame(reviews),
+        frames.projects_frame(reviews),
+        frames.defect_counts(reviews),
         frames.project_defect_counts(reviews),
         reports,
-        rows,
-        [ALL, *codes["问题"].tolist()],
-        [ALL, *dict.fromkeys(rows["项目"].tolist())],
     )
 
 
@@ -808,8 +886,19 @@ def value_distribution(
 
 
 # ------------------------------------------------------------------------------------- 语料 (corpus)
-def ingest_documents(files: object, store_dir: str | Path | None = None) -> tuple[str, pd.DataFrame]:
-    """Add uploaded documents to the store, with ``assistant ingest``'s validation and messages."""
+def ingest_documents(
+    files: object,
+    store_dir: str | Path | None = None,
+    *,
+    workers: WorkerPool | None = None,
+    limit: float | None = None,
+) -> tuple[str, pd.DataFrame]:
+    """Add uploaded documents to the store, with ``assistant ingest``'s validation and messages.
+
+    With ``workers`` the ingest runs in a worker process, stopped past ``limit`` seconds (``None``:
+    ``ASSISTANT_MAX_REQUEST_SECONDS``): each file is one transaction, so the files stored before
+    stay and the one being read is not stored at all.
+    """
     import contextlib
     import io
 
@@ -822,6 +911,15 @@ def ingest_documents(files: object, store_dir: str | Path | None = None) -> tupl
         paths = check_uploads(files)
         if not paths:
             return message_html("请先选择要导入的文件（xlsx、xls、docx、pdf、html、csv、txt）", "info"), empty
+        if workers is not None:
+            return workers.run(
+                ingest_documents,
+                [str(p) for p in paths],
+                None if store_dir is None else str(store_dir),
+                limit=limit,
+                action="导入",
+                advice="中止前已完成的文件已写入语料库，其余文件未写入；请分批导入",
+            )
         bench = workbench_for(store_dir)
         report = bench.ingest(paths)
     except AssistantError as error:

@@ -91,6 +91,7 @@ class Workbench:
         self._suggester: Any = None
         self._library: IndicatorLibrary | None = None
         self._lock = threading.RLock()
+        self._reviewer_stamp: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ engines
     @property
@@ -119,7 +120,13 @@ class Workbench:
 
     @property
     def reviewer(self) -> Any:
+        """The review engine, configured by :attr:`review_config_path`; rebuilt when that file
+        changes (a dismissal saved by another process: the app's review workers, the CLI)."""
         with self._lock:
+            if not self._reviewer_given:
+                stamp = _config_stamp(self.review_config_path)
+                if stamp != self._reviewer_stamp:
+                    self._reviewer, self._reviewer_stamp = None, stamp
             if self._reviewer is None:
                 from ..engines.review import ReviewConfig, Reviewer
 
@@ -219,6 +226,15 @@ class Workbench:
         from ..ingest import ingest_paths
 
         return ingest_paths(paths, self.store, on_file=on_file, progress=False, replace=replace)
+
+
+def _config_stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a review config, ``None`` when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
 
 
 def read_with_warnings(path: str | Path) -> tuple[list[Project], list[IngestWarning]]:

@@ -81,6 +81,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = REPO_ROOT / "corpus" / "raw"
 BUILTIN_STORE_DIR = REPO_ROOT / "corpus" / "store"
 
+#: How long a revision read from the database is trusted while its files look unchanged (another
+#: process's commit that left the files' size and modification time as they were shows after this).
+REVISION_RECHECK_S = 1.0
 _CHUNK = 500  # projects per insert batch inside the one transaction of add_projects
 # The old store is replaced only once the new one is built (staged_store), so this never loses data.
 _REBUILD_HINT = (
@@ -221,6 +224,7 @@ class Store:
         self._store_id = store_id
         self._cache_lock = threading.Lock()
         self._cache: tuple[int, list[Project]] | None = None
+        self._revision_seen: tuple[tuple[Any, ...], int, float] | None = None  # (file stamp, revision, when)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -277,9 +281,36 @@ class Store:
 
     @property
     def revision(self) -> int:
-        """Incremented by every write that changes the contents; indexes key on it."""
+        """Incremented by every write that changes the contents; indexes key on it.
+
+        Read from the database, then remembered while the database and its write-ahead log keep
+        their size and modification time, for at most :data:`REVISION_RECHECK_S`: engines ask for
+        it several times per request, and opening a connection each time made concurrent requests
+        wait on SQLite's busy handler.
+        """
+        stamp = self._file_stamp()
+        now = time.monotonic()
+        with self._cache_lock:
+            seen = self._revision_seen
+            if seen is not None and seen[0] == stamp and now - seen[2] < REVISION_RECHECK_S:
+                return seen[1]
         with self._connect() as con:
-            return _meta_int(con, "revision")
+            revision = _meta_int(con, "revision")
+        with self._cache_lock:
+            self._revision_seen = (stamp, revision, now)
+        return revision
+
+    def _file_stamp(self) -> tuple[Any, ...]:
+        """(inode, size, mtime) of the database and of its write-ahead log: any commit changes one."""
+        stamp: list[Any] = []
+        for name in (DB_NAME, f"{DB_NAME}-wal"):
+            try:
+                info = os.stat(self._directory / name)
+            except OSError:
+                stamp.append(None)
+            else:
+                stamp.append((info.st_ino, info.st_size, info.st_mtime_ns))
+        return (str(self._directory), *stamp)
 
     @property
     def state_key(self) -> str:
@@ -325,6 +356,26 @@ class Store:
         return list(projects)
 
     # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def held_open(self) -> Iterator[Store]:
+        """Keep one idle connection for the block, so that SQLite keeps its write-ahead log between
+        the block's transactions (each file of an ingest is one): otherwise the close after every
+        transaction is the last one, which checkpoints and deletes the log (a quarter of the time
+        of storing the songgang workbooks). Holds no lock: readers and writers go on as usual."""
+        con: sqlite3.Connection | None = None
+        try:
+            con = _connect(self._directory / DB_NAME)
+            con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # opens the log and its index
+        except (StoreError, sqlite3.Error):  # the operations inside report the problem themselves
+            if con is not None:
+                con.close()
+            con = None
+        try:
+            yield self
+        finally:
+            if con is not None:
+                con.close()
+
     def add_projects(
         self, projects: Iterable[Project], *, origin: str | None = None, replace: bool = False
     ) -> AddResult:
@@ -345,6 +396,7 @@ class Store:
                 con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
             manifest = _manifest_data(con)
             con.execute("COMMIT")
+            self._revision_seen = None
             if result.added or result.replaced:
                 self._write_manifest(manifest)
         return result
@@ -399,6 +451,7 @@ class Store:
             con.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (str(revision),))
             manifest = _manifest_data(con)
             con.execute("COMMIT")
+            self._revision_seen = None
             self._write_manifest(manifest)
         return SourceInfo(source, int(found[0]), int(found[1] or 0))
 

@@ -140,3 +140,21 @@ def test_an_xls_is_held_to_the_same_bounds(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("ASSISTANT_MAX_MERGED_RANGES", "2")
     with pytest.raises(IngestError, match=r"旧表.xls.*合并区域过多.*ASSISTANT_MAX_MERGED_RANGES"):
         read_document(path)
+
+
+@pytest.mark.parametrize("chars", [9_000, 11_000])
+def test_the_text_bound_is_exact_at_any_place_in_a_chunk(tmp_path: Path, chars: int) -> None:
+    from assistant.documents.bounds import check_package
+    from assistant.limits import Limits
+
+    limits = Limits(max_cell_chars=10_000)  # 30,000 bytes of CJK text; chunks are 1 MB
+    filler = '<row r="3"><c r="A3"><v>1</v></c></row>' * 20_000  # the long run lands mid-chunk
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        ["<worksheet><sheetData>", filler, "<t>" + "长" * chars + "</t>", "</sheetData></worksheet>"],
+    )
+    if chars * 3 > 30_000:
+        with pytest.raises(IngestError, match=r"超过 1100\d 字的文本.*上限 10000 字"):
+            check_package(path, limits=limits)
+    else:
+        assert check_package(path, limits=limits).rows == 20_000

@@ -76,6 +76,12 @@ def test_read_form_inline_labels_and_title_year() -> None:
     )
 
 
+def test_inline_labels_with_either_colon_and_cells_without_one() -> None:
+    assert read_form([["项目名称:党员教育 主管部门：区委组织部"]]).department == "区委组织部"
+    assert read_form([["项目名称:党员教育"]]).name == "党员教育"
+    assert read_form([["项目名称党员教育", "主管部门区委组织部"]]) == read_form([])  # no label, no colon
+
+
 def test_explicit_year_field_beats_the_title() -> None:
     assert read_form([["2023年绩效目标表"], ["预算年度", "2024"]]).year == 2024
 

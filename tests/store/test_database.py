@@ -169,6 +169,40 @@ def test_revision_and_manifest_follow_each_write(store: Store) -> None:
     assert leftovers == []
 
 
+def test_revision_is_remembered_yet_sees_another_writer_at_once(store: Store, monkeypatch) -> None:
+    other = Store.open(store.directory)  # a second instance: another process, as far as caches go
+    assert store.revision == 0
+    opened: list[Path] = []
+    connect = database._connect
+    monkeypatch.setattr(database, "_connect", lambda path: opened.append(path) or connect(path))
+    assert [store.revision for _ in range(50)] == [0] * 50 and opened == []  # no connection per call
+    for expected in (1, 2, 3):
+        other.add_projects([make_project(f"项目{expected}")])
+        assert store.revision == expected  # its commit changed the database files
+    monkeypatch.setattr(database, "REVISION_RECHECK_S", 0.0)
+    opened.clear()
+    assert store.revision == 3 and len(opened) == 1  # past the recheck age: read again
+
+
+def test_held_open_keeps_the_write_ahead_log_between_transactions(store: Store) -> None:
+    wal = store.directory / f"{DB_NAME}-wal"
+    store.add_projects([make_project("甲")])
+    assert not wal.exists()  # the last connection closed: checkpointed and deleted
+    with store.held_open():
+        store.add_projects([make_project("乙")])
+        assert wal.exists()  # kept for the next file's transaction
+        store.add_projects([make_project("丙")])
+        assert Store.open(store.directory).project_count() == 3  # committed, visible to others
+    assert not wal.exists() and store.revision == 3
+
+
+def test_held_open_leaves_a_damaged_database_to_the_operations(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s")
+    (store.directory / DB_NAME).write_bytes(b"")
+    with store.held_open(), pytest.raises(StoreError):
+        store.add_projects([make_project("甲")])
+
+
 def test_a_stale_manifest_is_repaired_on_open(store: Store) -> None:
     store.add_projects([make_project("甲")])
     path = store.directory / MANIFEST_NAME

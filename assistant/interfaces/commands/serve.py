@@ -14,6 +14,7 @@ import argparse
 import os
 import threading
 
+from ..workers import WORKERS_ENV, WorkerPool, default_size
 from .common import add_store_argument, print_warning
 
 NAME = "serve"
@@ -31,6 +32,12 @@ def _port(text: str) -> int:
     return port
 
 
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise argparse.ArgumentTypeError(f"工作进程数无效：{text!r}；需要 1–32 之间的整数")
+    return int(text)
+
+
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         NAME,
@@ -44,6 +51,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--no-warm-up", action="store_true", help="启动时不预先加载模型和索引（首次使用时再加载）"
     )
     parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        help=f"审核用的工作进程数（默认 {default_size()}，即 CPU 核数减一，或环境变量 {WORKERS_ENV}）；"
+        "每个请求限时见环境变量 ASSISTANT_MAX_REQUEST_SECONDS（默认 120 秒）",
+    )
+    parser.add_argument(
         "--allow-ingest",
         action="store_true",
         help="允许在“语料”页导入、删除文档，在“审核”页撤销误报（默认只读）；在 127.0.0.1 以外的地址上还需设置环境变量 "
@@ -52,13 +66,16 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def _warm_up(store: str | None) -> None:
-    """Load the engines in the background; a failure here is reported, the app keeps running."""
+def _warm_up(store: str | None, workers: WorkerPool) -> None:
+    """Load the engines (here and in the review workers) in the background; a failure here is
+    reported, the app keeps running."""
     from ...errors import AssistantError
+    from ..handlers import load_review_engine
     from ..workbench import workbench_for
 
     try:
         workbench_for(store).warm_up()
+        workers.warm_up(load_review_engine, store)
     except AssistantError as error:
         print_warning(f"预加载失败（首次使用时将重试）：{error}")
 
@@ -72,9 +89,10 @@ def run(args: argparse.Namespace) -> int:
 
     writes = WriteAccess.for_server(args.host, args.allow_ingest)
     open_store(args.store)  # a bad --store is one error line before anything starts
-    app = build_app(args.store, writes=writes)
+    workers = WorkerPool(args.workers)
+    app = build_app(args.store, writes=writes, workers=workers)
     if not args.no_warm_up:
-        threading.Thread(target=_warm_up, args=(args.store,), name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(args.store, workers), name="warm-up", daemon=True).start()
     try:
         launch_app(app, host=args.host, port=args.port, block=False, quiet=True)
     except OSError:  # gradio: "Cannot find empty port …", or an address that cannot be bound
@@ -82,5 +100,8 @@ def run(args: argparse.Namespace) -> int:
             f"无法在 {args.host}:{args.port} 启动：端口已被占用或地址不可用；请用 --port 换一个端口"
         ) from None
     print(f"绩效目标助手已启动：http://{args.host}:{args.port}（按 Ctrl-C 退出）", flush=True)
-    app.block_thread()
+    try:
+        app.block_thread()
+    finally:
+        workers.close()
     return 0
