@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import AssistantError, IngestError, InputError
+from ..limits import current
 from ..records.schema import Indicator, IndicatorReview, Project, ProjectDraft, ProjectReview, Suggestion
 from . import frames
 from .frames import esc
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TITLE = "绩效目标助手"
-MAX_UPLOAD_MB = 20  # per file (Gradio refuses bigger uploads while receiving them, before storing)
+#: per file (Gradio refuses bigger uploads while receiving them, before storing); ASSISTANT_MAX_UPLOAD_BYTES
+MAX_UPLOAD_MB = current().max_upload_bytes // (1024 * 1024)
 MAX_FILES = 30
 UPLOAD_TYPES = [".xlsx", ".xlsm", ".xls", ".docx", ".pdf", ".html", ".htm", ".csv", ".tsv", ".txt"]
 SEARCH_MODES = {"混合（语义＋关键词）": "hybrid", "关键词": "keyword", "语义": "semantic"}

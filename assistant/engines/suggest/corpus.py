@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.records.levels import LEVEL2, parent_of
@@ -229,20 +229,7 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.projects)
 
-    def project_text(self, index: int) -> str:
-        """The text a project is retrieved by: its name, goal and department."""
-        p = self.projects[index]
-        return " ".join(x for x in (p.name, p.goal or "", p.department or "") if x)
-
-    def row_text(self, row_id: int) -> str:
-        """The text an indicator is retrieved by: its name (the slot is filtered separately)."""
-        return self.rows[row_id].name
-
     def true_indicators(self, index: int) -> list[Row]:
         """The measurable-or-not, non-empty indicator rows of one project (evaluation targets)."""
         return [self.rows[r] for r in self.project_rows[index]]
 
-
-def projects_with_rows(corpus: Corpus) -> Iterable[int]:
-    """Indices of projects that have at least one usable indicator row."""
-    return (i for i, rows in enumerate(corpus.project_rows) if rows)
