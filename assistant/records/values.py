@@ -181,9 +181,10 @@ _PER_WORDS = tuple(
 )
 _PER_LEX = _alternation(_PER_WORDS)
 # a rate per population (孕产妇死亡率 ≤12/10万, 检测 2批次/千人) is read before the one-word per-units
-_PER_POPULATION = r"(?:10|十)?万(?:人口|人|台)?|千人|百人"
+#: "per so many people" (≤12/10万, 2批次/千人) — a whole word: 万元, 万亩 and 万人次 are other units
+PER_POPULATION = r"(?:(?:10|十)?万(?:人口|人|台)?|千人|百人)(?![\u4e00-\u9fff])"
 _PER_RE = re.compile(
-    rf"(?:/({_PER_POPULATION}|{_PER_LEX}|[\u4e00-\u9fff])|每({_PER_LEX})|一(年|月|次|天|人|期|场|季度|周))"
+    rf"(?:/({PER_POPULATION}|{_PER_LEX}|[\u4e00-\u9fff])|每({_PER_LEX})|一(年|月|次|天|人|期|场|季度|周))"
 )
 _PER_PREFIX_RE = re.compile(r"每(?:个|一)?(年|月|季度|季|周|天|日|双月|半年|人|次|场|期|户|家|个|台)")
 _UNIT_SPELLING = {

@@ -115,12 +115,15 @@ class Tokenizer:
                 engine.tmp_dir = str(self.writable_cache_dir())
                 engine.cache_file = f"jieba-{jieba.__version__}.cache"
                 engine.initialize()
-                for line in self.user_words:
-                    word, *rest = line.split()
-                    freq = int(rest[0]) if rest and rest[0].isdigit() else None
-                    engine.add_word(word, freq)
+                self.add_user_words(engine)
                 self._jieba = engine
         return self._jieba
+
+    def add_user_words(self, engine: jieba.Tokenizer) -> None:
+        """Add our domain words (``word [freq]`` lines) to a jieba instance."""
+        for line in self.user_words:
+            word, *rest = line.split()
+            engine.add_word(word, int(rest[0]) if rest and rest[0].isdigit() else None)
 
     def writable_cache_dir(self) -> Path:
         """The cache folder if it can be written, else the system temp folder."""

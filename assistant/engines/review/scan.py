@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ...records.values import chinese_number
+from ...records.values import PER_POPULATION, chinese_number
 from ...text.normalise import fold_width
 
 DateKind = Literal["dated", "month", "year_end", "recurring", "undated"]
@@ -73,7 +73,9 @@ _QTY_RE = re.compile(
     + NUM
     + r"))?\s*(?:余|多)?\s*(?P<mag>[万千亿](?!分之))?\s*(?P<unit>"
     + UNIT_PATTERN
-    + r"|[A-Za-z]{1,12}(?![A-Za-z]))?(?P<per>/(?:(?:10|十)?万(?:人口|人|台)?|千人|百人|"  # ≤12/10万
+    + r"|[A-Za-z]{1,12}(?![A-Za-z]))?(?P<per>/(?:"
+    + PER_POPULATION  # ≤12/10万
+    + "|"
     + UNIT_PATTERN
     + r"|年|月|次|天|日|人|个|场|台|月|季度|学期|[\u4e00-\u9fff]{1,3}))?\s*"
     + _CMP_AFTER

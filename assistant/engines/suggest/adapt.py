@@ -144,7 +144,9 @@ _TRAILING_QUALIFIERS = re.compile(
 )
 _NOUNISH = ("n", "vn", "eng", "j", "t", "s", "an", "l", "i", "b", "q", "a", "f")
 _STOP_PREFIX = frozenset("pcudrmxwyeo")
-_AGE = re.compile(r"\d+岁(?:及?以上|及?以下)?")
+#: An age that qualifies people (65岁以上, 60周岁及以上, 0-6岁): part of who is counted, never a count.
+AGE = r"\d+(?:\s*[-~～—至到]\s*\d+)?\s*周?岁(?:及?以上|及?以下)?"
+_AGE = re.compile(AGE)
 _THING = ("n", "vn", "eng", "j", "l", "i", "s", "q", "t")
 _LEAD_VERBS = re.compile(
     r"^(?:全年|年内|本年度|本年|计划|预计|共计|共|累计|总计|力争|确保|保证|保障|通过|完成|组织|开展|举办|实施|"
@@ -167,7 +169,11 @@ def _object_after(suffix: str) -> str:
     for word, flag in pos_cut(suffix[len(age.group(0)) if age else 0 :][:24]):
         if word == "、" and words:
             listing = True
-        elif listing and (word in _ACTION_VERBS or flag[:1] in _STOP_PREFIX and flag != "eng"):
+        elif listing and (
+            word in _ACTION_VERBS
+            or (flag[:1] in _STOP_PREFIX and flag != "eng")
+            or (flag.startswith("v") and words[-1][1].startswith("n"))  # 失能老人|享受…
+        ):
             break
         elif not listing and (not flag.startswith(_NOUNISH) or flag.startswith("f") and not words):
             break
@@ -322,10 +328,12 @@ def _mentions(goal: str, limit: int) -> tuple[Mention, ...]:
             if len(obj) < 2:
                 continue
             add(Mention("count", obj, number, unit, clause, _name_for(obj, unit)))
-        if not taken and not _COUNT_RE.search(clause):
-            action = _action_in(clause)
-            if action is not None:
-                add(action)
+        # an action with no count of its own (培训200人、|建立健康档案) is read part by part
+        for part in clause.split("、"):
+            if not _COUNT_RE.search(part) and not _PERCENT_RE.search(part) and not _MONEY_RE.search(part):
+                action = _action_in(part)
+                if action is not None:
+                    add(action)
         if len(out) >= limit:
             break
     return tuple(out)

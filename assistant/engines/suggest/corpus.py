@@ -232,4 +232,3 @@ class Corpus:
     def true_indicators(self, index: int) -> list[Row]:
         """The measurable-or-not, non-empty indicator rows of one project (evaluation targets)."""
         return [self.rows[r] for r in self.project_rows[index]]
-

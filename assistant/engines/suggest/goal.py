@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .adapt import Mention, extract_mentions
+from .adapt import AGE, Mention, extract_mentions
 
 #: Activities that open a goal's object phrase (longest first when matching).
 ACTIVITIES = tuple(
@@ -57,12 +57,23 @@ def same_people(template_name: str, beneficiaries: str) -> bool:
         (False, True)
     """
     named = _GROUP_RE.findall(re.sub(r"\{[^}]*\}", "", template_name))
-    return not named or any(group in beneficiaries for group in named)
+    who = _same_group(beneficiaries)
+    return not named or any(_same_group(group) in who for group in named)
+
+
+#: Group words that name the same people (老人 / 老年人, 群众 / 居民).
+_SYNONYMS = {"老年人": "老人", "居民": "群众", "村民": "群众", "市民": "群众"}
+
+
+def _same_group(text: str) -> str:
+    for word, same in _SYNONYMS.items():
+        text = text.replace(word, same)
+    return text
 
 
 _BENEFIT_RE = re.compile(
-    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?!\d|\s*岁)\s*(?P<mult>万|千)?\s*(?P<unit>名|人次|人|户|位|家|个)?"
-    r"(?P<who>(?:\d+岁(?:及?以上|及?以下)?)?[\u4e00-\u9fff、]{0,10}?(?:" + _GROUPS + r"))"
+    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?![\d.]|\s*(?:周?岁|[-~～—至到]\s*\d|[型类级期号]))\s*(?P<mult>万|千)?\s*(?P<unit>名|人次|人|户|位|家|个)?"
+    r"(?P<who>(?:" + AGE + r")?[\u4e00-\u9fff、]{0,10}?(?:" + _GROUPS + r"))"
 )
 _FOR_RE = re.compile(r"为(?P<who>[\u4e00-\u9fff、\d.万名]{2,20}?)提供(?P<what>[\u4e00-\u9fff]{2,12})")
 _NAME_SUFFIX = re.compile(r"(?:项目|专项|资金|经费|补助|补贴|工作|费用|支出|专项资金|工作经费|补助资金)+$")
@@ -103,7 +114,8 @@ def split_activity(phrase: str) -> tuple[str, str]:
 def _people(phrase: str) -> str:
     """The group a phrase names, without the verb or preposition before it (提高科级干部 → 科级干部,
     加强对基层党员 → 基层党员; 高龄、失能老人 stays)."""
-    return _VERB_BEFORE_PEOPLE.sub("", phrase) or phrase
+    rest = _VERB_BEFORE_PEOPLE.sub("", phrase)
+    return rest if len(rest) >= 2 and _GROUP_RE.search(rest) else phrase  # 服务对象 keeps its 服务
 
 
 def _beneficiaries(text: str) -> tuple[str, float | None, str, str]:

@@ -650,7 +650,7 @@ class Suggester:
                 rendered = placeholder("≤", past.unit or "", "单位成本"), None
             value, value_range = rendered if rendered is not None else (_placeholder_for(c), None)
             evidence = tuple(_evidence(c, corpus, draft, value)) + _scaling_evidence(c, value, draft)
-        if name.endswith("率") and not (_RATE_VALUE.search(value) or PLACEHOLDER_MARK in value):
+        if name.endswith("率") and _DEADLINE_VALUE.search(value) and not _RATE_VALUE.search(value):
             return None  # 及时拨付率 = 2020年12月底前: a rate's name with a deadline's value, no target
         review = self._review(c, name, value, project)
         if review.indicator.value != value:
@@ -803,8 +803,9 @@ def _foreign_unit_cost(c: Candidate, value_range: ValueRange | None, draft: Proj
     return per not in {m.unit for m in extract_mentions(draft.goal) if m.kind == "count"}
 
 
-#: The units a rate is stated in: a percentage, per mille, or per population (≤12/10万).
-_RATE_VALUE = re.compile(r"%|‰|/(?:10|十)?[万千百]")
+#: A deadline (2020年12月底前, 12月底前, 2023/11/30), and the units a rate is stated in.
+_DEADLINE_VALUE = re.compile(r"\d\s*月|年底|月底|\d{4}[/-]\d")
+_RATE_VALUE = re.compile(r"[%％‰]")
 
 
 def _same_target(a: Suggestion, b: Suggestion) -> bool:

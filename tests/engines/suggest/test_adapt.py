@@ -111,3 +111,36 @@ def test_beneficiaries_are_people_not_the_verb_before_them():
 
     assert read_goal("干部培训经费", "培训30名提高科级干部").beneficiaries == "科级干部"
     assert read_goal("养老服务", "为200名高龄、失能老人服务").beneficiaries == "高龄、失能老人"
+
+
+@pytest.mark.parametrize(
+    ("goal", "who", "count"),
+    [
+        ("惠及500名服务对象", "服务对象", 500.0),
+        ("服务3000名60周岁以上老人", "60周岁以上老人", 3000.0),
+        ("为3000名0-6岁儿童提供免费体检", "0-6岁儿童", 3000.0),
+        ("规范管理200名2型糖尿病患者", "", None),  # 2型 is no count of patients
+    ],
+)
+def test_who_is_served_and_how_many(goal, who, count):
+    from assistant.engines.suggest.goal import read_goal
+
+    facts = read_goal("项目", goal)
+    assert (facts.beneficiaries, facts.beneficiary_count) == (who, count)
+
+
+def test_a_list_of_who_ends_before_their_verb_and_actions_keep_their_part():
+    assert [m.name for m in extract_mentions("为200名高龄、失能老人享受居家养老服务补贴")] == [
+        "高龄、失能老人人数"
+    ]
+    assert [(m.kind, m.name) for m in extract_mentions("培训200人、建立健康档案")] == [
+        ("count", "培训人数"),
+        ("action", "健康档案建档率"),
+    ]
+
+
+def test_the_same_people_by_another_word():
+    from assistant.engines.suggest.goal import same_people
+
+    assert same_people("受益老人人数", "65岁以上老年人") and same_people("服务群众人数", "辖区居民")
+    assert not same_people("受益学生人数", "中小学教师")

@@ -183,3 +183,16 @@ def test_a_count_of_people_goes_only_to_rows_about_those_people(suggester):
     rows = {s.name: s.value for s in (*result.table, *result.alternatives)}
     assert any("800" in v for n, v in rows.items() if "教师" in n)
     assert not any("800" in v for n, v in rows.items() if "学生" in n), rows
+
+
+def test_standard_health_indicators_with_a_number_in_their_name_are_offered(suggester):
+    draft = ProjectDraft(
+        "基本公共卫生服务项目",
+        "为辖区65岁及以上老年人提供健康体检，开展0-6岁儿童健康管理，2型糖尿病患者规范管理",
+        2000,
+        2025,
+        "区卫生健康局",
+    )
+    result = suggester.draft(draft)
+    names = {s.name for s in (*result.table, *result.alternatives)}
+    assert names & {"65岁及以上老年人健康管理人数", "0—6岁儿童健康管理率", "2型糖尿病患者规范管理率"}, names
