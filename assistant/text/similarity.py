@@ -58,14 +58,12 @@ def bigrams(name: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
-#: A date or a stated target where the name belongs (2023年12月30日前完成, ≥95%, 5000人以下), or work in
-#: general (本年度完成所有任务) — not a unit in brackets (满意度（%）) nor a number that is part of the
+#: A date or a stated target where the name belongs (2023年12月30日前完成, ≥95%, 5000人以下) — not a
+#: unit in brackets (满意度（%）) nor a number that is part of the
 #: name (65岁及以上老年人健康管理人数, 2型糖尿病患者规范管理率, 12345热线工单办理量).
 _VALUE_IN_NAME = re.compile(
     r"\d{4}\s*年\s*(?:\d|底|末)|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d+\s*月\s*\d+\s*日|[≥≤><=]|\d\s*%|^\d+\s*[人个户万元]*\s*(?:以上|以下|以内)"
 )
-_WORK_IN_GENERAL = re.compile(r"(?:所有|全部|各项)(?:任务|工作)")
-_MEASURE_END = re.compile(r"[率数量度额值比]$")
 #: What a 时效 row's name is about: a time, a deadline, a pace (7.8% of past 时效 rows lack these
 #: words — 后勤服务, 档案资料管理: the drafter's slip of a row into the wrong slot).
 _TIME_WORDS = re.compile(r"时间|时限|及时|期限|日期|周期|进度|按时|工期|时效|截止|完成|[天日月年季期时限]")
@@ -77,18 +75,16 @@ def is_indicator_name(name: str, level2: str = "") -> bool:
     time (后勤服务 under 时效指标 does not).
 
     Example:
-        >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "本年度完成所有任务")]
+        >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "5000人以下")]
         [True, False, False, False]
         >>> is_indicator_name("后勤服务", "时效指标"), is_indicator_name("资金拨付及时率", "时效指标")
         (False, True)
-        >>> [is_indicator_name(n) for n in ("2型糖尿病患者规范管理率", "群众满意度（%）", "全部任务完成率")]
+        >>> [is_indicator_name(n) for n in ("2型糖尿病患者规范管理率", "群众满意度（%）", "12345热线工单办理量")]
         [True, True, True]
     """
     text = unicodedata.normalize("NFKC", name)
     if len(normalise_name(name)) < 3 or _VALUE_IN_NAME.search(text):
         return False
-    if _WORK_IN_GENERAL.search(text) and not _MEASURE_END.search(text):
-        return False  # 全部任务完成率 measures something; 本年度完成所有任务 does not
     return "时效" not in level2 or bool(_TIME_WORDS.search(name))
 
 
