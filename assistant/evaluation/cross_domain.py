@@ -166,39 +166,101 @@ def copy_nearest_rows(corpus: Any, retriever: Any, project: Project) -> list[Row
     return []
 
 
+SYSTEMS = (
+    "baseline: most-frequent",
+    "baseline: copy-nearest (bm25)",
+    "engine (corpus + library)",
+    "ablation: no library",
+)
+
+
+def _baseline_scores(corpus: Any, projects: Sequence[Project]) -> dict[str, list[tuple[float, float]]]:
+    """(R@5, R@10) of each project under the two baselines."""
+    from assistant.engines.suggest.suggester import build_retriever
+
+    retriever = build_retriever(corpus, "bigram")
+    baselines = {
+        SYSTEMS[0]: lambda p, k: most_frequent_rows(corpus, k),
+        SYSTEMS[1]: lambda p, k: copy_nearest_rows(corpus, retriever, p),
+    }
+    return {
+        name: [
+            (score_rows(rows_of(p, 5), _truth(p), 5)[0], score_rows(rows_of(p, 10), _truth(p), 10)[0])
+            for p in projects
+        ]
+        for name, rows_of in baselines.items()
+    }
+
+
+def _engine_scores(corpus: Any, projects: Sequence[Project], reviewer: Any) -> dict[str, list[ProjectScore]]:
+    """:class:`ProjectScore` of each project, drafted by the engine and by the engine without library."""
+    from assistant.engines.suggest.suggester import Suggester
+    from assistant.records.library import IndicatorLibrary
+
+    systems = {
+        SYSTEMS[2]: Suggester(corpus=corpus, embedder=False, reviewer=reviewer),
+        SYSTEMS[3]: Suggester(corpus=corpus, embedder=False, reviewer=reviewer, library=IndicatorLibrary((), ())),
+    }
+    return {name: [score_engine(suggester, p) for p in projects] for name, suggester in systems.items()}
+
+
+def source_family(project: Project) -> str:
+    """The unit a corpus project comes from: each seed document is one unit's tables, and every
+    platform workbook (the songgang exports) one unit's exports."""
+    return "workbooks" if (project.source or "").lower().endswith((".xlsx", ".xlsm")) else project.source or ""
+
+
 def evaluate(pages: Sequence[Project], corpus_projects: Sequence[Project]) -> str:
     """The report: baselines, the engine and the engine without the library, with intervals."""
     from assistant.engines.suggest.corpus import Corpus
     from assistant.engines.suggest.review import default_reviewer
-    from assistant.engines.suggest.suggester import Suggester, build_retriever
-    from assistant.records.library import IndicatorLibrary
 
     corpus = Corpus(corpus_projects)
-    reviewer = default_reviewer()
-    retriever = build_retriever(corpus, "bigram")
     projects = [p for p in pages if _truth(p)]
-    lines = [
+    header = (
         f"# cross-domain: {len(projects)} new projects ({sum(len(_truth(p)) for p in projects)} true indicators), "
-        f"corpus {len(corpus.projects)} projects / {len(corpus.rows)} indicators",
-        f"{'system':34s} {'R@5':>22s} {'R@10':>22s} {'table precision':>22s}",
-    ]
-    baselines = {
-        "baseline: most-frequent": lambda p, k: most_frequent_rows(corpus, k),
-        "baseline: copy-nearest (bm25)": lambda p, k: copy_nearest_rows(corpus, retriever, p),
-    }
-    for name, rows_of in baselines.items():
-        r5 = [score_rows(rows_of(p, 5), _truth(p), 5)[0] for p in projects]
-        r10 = [score_rows(rows_of(p, 10), _truth(p), 10)[0] for p in projects]
+        f"corpus {len(corpus.projects)} projects / {len(corpus.rows)} indicators"
+    )
+    reviewer = default_reviewer()
+    return _report(header, _baseline_scores(corpus, projects), _engine_scores(corpus, projects, reviewer))
+
+
+def evaluate_sources(corpus_projects: Sequence[Project]) -> str:
+    """Leave one source out: the projects of each unit (a seed document, the platform workbooks)
+    drafted from a corpus of the other units only — cross-unit drafting on real tables, where a
+    unit's own habits (总成本 rows, 项目或定额成本控制率) cannot be learned from its past tables."""
+    from assistant.engines.suggest.corpus import Corpus
+    from assistant.engines.suggest.review import default_reviewer
+
+    reviewer = default_reviewer()
+    families = sorted({source_family(p) for p in corpus_projects})
+    baselines: dict[str, list[tuple[float, float]]] = {}
+    engines: dict[str, list[ProjectScore]] = {}
+    held = 0
+    for family in families:
+        projects = [p for p in corpus_projects if source_family(p) == family and _truth(p)]
+        corpus = Corpus([p for p in corpus_projects if source_family(p) != family])
+        held += len(projects)
+        for name, values in _baseline_scores(corpus, projects).items():
+            baselines.setdefault(name, []).extend(values)
+        for name, scores in _engine_scores(corpus, projects, reviewer).items():
+            engines.setdefault(name, []).extend(scores)
+    header = (
+        f"# leave one source out: {held} projects of {len(families)} units, each drafted from the other units' "
+        "projects only"
+    )
+    return _report(header, baselines, engines)
+
+
+def _report(
+    header: str, baselines: dict[str, list[tuple[float, float]]], engines: dict[str, list[ProjectScore]]
+) -> str:
+    lines = [header, f"{'system':34s} {'R@5':>22s} {'R@10':>22s} {'table precision':>22s}"]
+    for name, values in baselines.items():
+        r5, r10 = [v[0] for v in values], [v[1] for v in values]
         lines.append(f"{name:34s} {mean_ci(r5):>22s} {mean_ci(r10):>22s} {'–':>22s}")
-    systems = {
-        "engine (corpus + library)": Suggester(corpus=corpus, embedder=False, reviewer=reviewer),
-        "ablation: no library": Suggester(
-            corpus=corpus, embedder=False, reviewer=reviewer, library=IndicatorLibrary((), ())
-        ),
-    }
     details = []
-    for name, suggester in systems.items():
-        scores = [score_engine(suggester, p) for p in projects]
+    for name, scores in engines.items():
         lines.append(
             f"{name:34s} {mean_ci([s.recall5 for s in scores]):>22s} {mean_ci([s.recall10 for s in scores]):>22s} "
             f"{mean_ci([s.precision for s in scores]):>22s}"
@@ -223,10 +285,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, required=True, help="projects.jsonl of the new projects")
     parser.add_argument("--songgang", type=Path, default=None, help="folder of the songgang workbooks")
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder of the seed documents")
+    parser.add_argument(
+        "--sources", action="store_true", help="also leave one source unit out of the corpus in turn"
+    )
     args = parser.parse_args(argv)
     pages = load_pages(args.pages)
     corpus_projects = load_projects(None, args.songgang, args.seeds)
     print(evaluate(pages, corpus_projects))
+    if args.sources:
+        print()
+        print(evaluate_sources(corpus_projects))
     return 0
 
 

@@ -67,12 +67,20 @@ _VALUE_IN_NAME = re.compile(
 #: What a 时效 row's name is about: a time, a deadline, a pace (7.8% of past 时效 rows lack these
 #: words — 后勤服务, 档案资料管理: the drafter's slip of a row into the wrong slot).
 _TIME_WORDS = re.compile(r"时间|时限|及时|期限|日期|周期|进度|按时|工期|时效|截止|完成|[天日月年季期时限]")
+#: What a 生态效益 row is about: nature, pollution, resources, the living environment (社区党组织凝聚力
+#: and 部门运作正常率 under 生态效益 are slips a reviewer sends back).
+_ECOLOGY_WORDS = re.compile(
+    r"生态|环境|绿化|绿地|植被|森林|林木|林地|造林|树|苗|草|水质|水土|水源|水体|饮水|供水|河|湖|海|湿地|"
+    r"污染|排放|减排|节能|能耗|能源|碳|空气|大气|扬尘|降尘|pm|噪声|垃圾|废|污水|粪|资源|回收|循环|"
+    r"生物|物种|土壤|耕地|农药|化肥|秸秆|清洁|卫生|整洁|美化|宜居|景观|防火|火灾|蓝天|臭|油烟|光"
+)
 
 
 def is_indicator_name(name: str, level2: str = "") -> bool:
-    """Whether a name says what is measured: three characters at least (项目, 社区 and 岗率 do not),
-    no date or target inside it (2023年12月30日前完成 is a value, not a name), and a 时效 row names a
-    time (后勤服务 under 时效指标 does not).
+    """Whether a name says what is measured, in a slot that fits it: three characters at least (项目,
+    社区 and 岗率 do not), no date or target inside it (2023年12月30日前完成 is a value, not a name), a
+    时效 row names a time (后勤服务 under 时效指标 does not), a satisfaction sits under 满意度 (村干部满意度
+    under 可持续影响 does not) and a 生态效益 row names something ecological.
 
     Example:
         >>> [is_indicator_name(n) for n in ("总成本", "项目", "2023年12月30日前完成", "5000人以下")]
@@ -81,9 +89,17 @@ def is_indicator_name(name: str, level2: str = "") -> bool:
         (False, True)
         >>> [is_indicator_name(n) for n in ("2型糖尿病患者规范管理率", "群众满意度（%）", "12345热线工单办理量")]
         [True, True, True]
+        >>> is_indicator_name("村干部满意度", "可持续影响指标"), is_indicator_name("村干部满意度", "服务对象满意度指标")
+        (False, True)
+        >>> is_indicator_name("社区党组织凝聚力", "生态效益指标"), is_indicator_name("PM2.5达标率", "生态效益指标")
+        (False, True)
     """
     text = unicodedata.normalize("NFKC", name)
     if len(normalise_name(name)) < 3 or _VALUE_IN_NAME.search(text):
+        return False
+    if "满意" in name and level2 and "满意" not in level2:
+        return False
+    if "生态" in level2 and not _ECOLOGY_WORDS.search(text.lower()):
         return False
     return "时效" not in level2 or bool(_TIME_WORDS.search(name))
 

@@ -199,10 +199,17 @@ def _object_before(prefix: str) -> str:
         words.append(word)
         length += len(word)
     obj = "".join(reversed(words))
+    if obj in _MEASURE_WORDS and prefix.endswith(obj):
+        # 红火蚁扑杀的范围|0.5万亩: what is measured is named before 的范围
+        return _object_before(prefix[: -len(obj)].rstrip("的之")) or obj
     obj = _LEAD_VERBS.sub("", obj)
     if len(obj) > 3:
         obj = re.sub(r"^[名个位次户台项]", "", obj)  # 每名专职工作人员 → 专职工作人员
     return obj if len(obj) >= 2 else ""
+
+
+#: Words that name a measure, not the thing measured (扑杀的范围, 种植的规模).
+_MEASURE_WORDS = frozenset({"范围", "规模", "总量", "数量", "面积", "总数", "长度", "里程"})
 
 
 #: Words of a goal's layout, never the thing counted (出差8人 目标2：… counts 出差, not 目标).

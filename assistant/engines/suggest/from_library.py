@@ -71,8 +71,8 @@ def fill_name(template: LibraryTemplate, facts: GoalFacts, beneficiaries: str) -
     """The template's name with the project's words; ``None`` when a needed word is unknown."""
     name = template.name
     if "{对象}" in name:
-        if not facts.object:
-            return None
+        if not facts.object or ("单位成本" in name and facts.count is None):
+            return None  # a unit cost needs the count the goal states (工商联单位成本 measures nothing)
         name = name.replace("{对象}", facts.object)
     activity = facts.activity
     if "{活动}" in name and not activity and "{对象}" not in name:

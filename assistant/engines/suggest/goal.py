@@ -150,7 +150,8 @@ def read_goal(name: str, goal: str | None) -> GoalFacts:
     if not activity:
         match = _FOR_RE.search(text)
         if match:
-            activity = split_activity(match.group("what"))[0] or match.group("what")
+            what = match.group("what")  # 提供上门服务; 提供更好的生活环境 names no activity
+            activity = split_activity(what)[0] or (what if what.endswith("服务") else "")
     if count is not None and count.unit in {"人", "人次", "名"} and not who and activity in SERVING:
         # 培训中小学教师800人次: the people counted are the ones served (聘用护林员 are not)
         who, how_many, unit, span = obj, count.number, "人" if count.unit == "名" else count.unit, count.span

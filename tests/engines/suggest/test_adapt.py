@@ -144,3 +144,9 @@ def test_the_same_people_by_another_word():
 
     assert same_people("受益老人人数", "65岁以上老年人") and same_people("服务群众人数", "辖区居民")
     assert not same_people("受益学生人数", "中小学教师")
+
+
+def test_a_measure_word_takes_what_is_measured_before_it():
+    # 红火蚁扑杀的范围约0.5万亩: the area is of 红火蚁扑杀, not of 范围
+    assert [(m.name, m.number) for m in extract_mentions("红火蚁扑杀的范围约0.5万亩以上")] == [("红火蚁扑杀面积", 5000.0)]
+    assert [m.name for m in extract_mentions("完成造林面积1200亩")] == ["造林面积"]

@@ -15,7 +15,7 @@ from assistant.engines.suggest.suggester import Suggester
 from assistant.records.library import DEFAULT_LIBRARY_DIR, LibraryTemplate
 from assistant.records.schema import Evidence, ProjectDraft, Suggestion
 
-from .fakes import training_projects
+from .fakes import project, training_projects
 
 WATER = ProjectDraft(
     "农村饮水安全工程维修养护", "维修养护农村集中供水工程15处，保障3.2万农村人口饮水安全", 150, 2025
@@ -196,3 +196,44 @@ def test_standard_health_indicators_with_a_number_in_their_name_are_offered(sugg
     result = suggester.draft(draft)
     names = {s.name for s in (*result.table, *result.alternatives)}
     assert names & {"65岁及以上老年人健康管理人数", "0—6岁儿童健康管理率", "2型糖尿病患者规范管理率"}, names
+
+
+def test_a_unit_cost_needs_a_count_the_goal_states(suggester):
+    # 工商联单位成本 measures nothing: without a stated count there is no unit to divide the budget by
+    template = LibraryTemplate("共性", "产出指标", "成本指标", "{对象}单位成本", "万元/个", "≤", "预算")
+    vague = ProjectDraft("工商联工作经费", "通过外出培训及交流活动，让会员开拓视野", 20, 2025)
+    assert propose(template, vague, read_goal(vague.name, vague.goal), "会员", None) is None
+    names = {s.name for s in (*suggester.draft(vague).table, *suggester.draft(vague).alternatives)}
+    assert not any(n.endswith("单位成本") and "工商联" in n for n in names), names
+
+
+def test_an_activity_is_read_only_from_a_verb_or_a_service():
+    assert read_goal("社区工作站经费", "为居民提供更好的生活环境，方便居民生活").activity == ""
+    assert read_goal("残疾人康复", "为经济困难的残疾人提供基本康复服务").activity == "基本康复服务"
+
+
+def test_money_handed_out_is_not_seedlings_handed_out(suggester):
+    # 发放李子苗 hands out seedlings: no 补助资金 rows for a greening project
+    draft = ProjectDraft(
+        "乡村绿化美化项目", "在约3500米公路沿线进行绿化和美化，同时向周边沿线村民发放李子苗", 150, 2025
+    )
+    result = suggester.draft(draft)
+    assert not any("补助资金" in s.name for s in (*result.table, *result.alternatives))
+    subsidy = ProjectDraft("老党员生活补贴", "为辖区120名老党员发放生活补贴", 30, 2025)
+    assert any("补助资金" in s.name for s in (*suggester.draft(subsidy).table, *suggester.draft(subsidy).alternatives))
+
+
+def test_rows_sit_in_a_slot_that_fits_them(library):
+    # a past drafter's slips: a cohesion row under 生态效益, a satisfaction under 可持续影响
+    rows = [
+        ("产出指标", "数量指标", "党组织书记培训人次", "≥120人次"),
+        ("效益指标", "生态效益指标", "社区党组织凝聚力", "≥95%"),
+        ("效益指标", "可持续影响指标", "村干部满意度", "≥95%"),
+        ("效益指标", "生态效益指标", "社区绿化覆盖率", "≥40%"),
+    ]
+    past = [project(f"社区党组织书记培训经费{i}", "培训社区党组织书记120人次", 10, rows, 2020 + i) for i in range(3)]
+    suggester = Suggester(corpus=Corpus(past), embedder=False, library=library)
+    result = suggester.draft(ProjectDraft("社区党组织书记培训经费", "培训社区党组织书记120人次", 10, 2025))
+    offered = {(s.level2, s.name) for s in (*result.table, *result.alternatives)}
+    assert ("党组织书记培训人次" in {n for _, n in offered}) and ("生态效益指标", "社区绿化覆盖率") in offered
+    assert not {n for _, n in offered} & {"社区党组织凝聚力", "村干部满意度"}, offered
