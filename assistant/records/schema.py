@@ -164,6 +164,7 @@ class Finding:
     code: str
     message: str
     evidence: tuple[str, ...] = ()  # the quoted text behind it (goal clause, rows of both years …)
+    indicator: str = ""  # the one row it is about (UNRELATED, DUPLICATE), for tools that act on it
 
     def to_dict(self) -> dict[str, Any]:
         """``{"code", "message"}`` as in the CLI contract, plus ``"evidence"`` when there is some."""

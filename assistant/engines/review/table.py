@@ -151,6 +151,7 @@ def duplicate_findings(reviews: Sequence[IndicatorReview]) -> list[Finding]:
                 f"指标“{group[0].indicator.name}”重复出现{len(group)}次（{slots}）"
                 + ("，指标值也相同" if same_value else "")
                 + "，请删除或改写",
+                indicator=group[0].indicator.name,
             )
         )
     return findings
@@ -212,7 +213,11 @@ def unrelated_findings(project: Project, reviews: Sequence[IndicatorReview]) -> 
         )
         if not shared and not shares_bigram:
             findings.append(
-                Finding("UNRELATED", f"指标“{ind.name}”与年度目标和项目内容看不出关联，请确认是否属于本项目")
+                Finding(
+                    "UNRELATED",
+                    f"指标“{ind.name}”与年度目标和项目内容看不出关联，请确认是否属于本项目",
+                    indicator=ind.name,
+                )
             )
     return findings
 

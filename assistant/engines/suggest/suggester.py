@@ -376,7 +376,7 @@ class Suggester:
         table = self.assemble(candidates, draft, k)
         banned: set[str] = set()
         for _ in range(3):  # a row the table checks flag gives way to the next candidate of its slot
-            flagged = {name for f in draft_findings(draft, table) for name in _flagged_names(f, table)}
+            flagged = {f.indicator for f in draft_findings(draft, table) if f.indicator}
             if not flagged - banned:
                 break
             banned |= flagged
@@ -759,13 +759,6 @@ def _unrelated(draft: ProjectDraft, table: Sequence[Suggestion], row: Suggestion
     reviews = [s.review for s in (*table, row) if s.review is not None]
     project = Project(name=draft.name, indicators=tuple(r.indicator for r in reviews), goal=draft.goal)
     return any(f"“{row.name}”" in f.message for f in unrelated_findings(project, reviews))
-
-
-def _flagged_names(finding: Finding, table: Sequence[Suggestion]) -> list[str]:
-    """The rows an UNRELATED or DUPLICATE finding names (by their quoted names in the message)."""
-    if finding.code not in {"UNRELATED", "DUPLICATE"}:
-        return []
-    return [s.name for s in table if f"“{s.name}”" in finding.message]
 
 
 def _scaling_evidence(c: Candidate, value: str, draft: ProjectDraft) -> tuple[Evidence, ...]:

@@ -68,7 +68,7 @@ def test_cost_above_budget_and_sum_above_budget() -> None:
 
 def test_duplicates() -> None:
     dup = review(FULL + [("社会效益指标", "培训合格率", "≥95%")])
-    assert codes(dup) == ["DUPLICATE"] and "指标值也相同" in dup[0].message
+    assert codes(dup) == ["DUPLICATE"] and "指标值也相同" in dup[0].message and dup[0].indicator == "培训合格率"
     # the count and the cost of one thing are complementary, not duplicates
     assert review(FULL + [("数量指标", "培训成本", "2期")]) == ()
 
@@ -80,7 +80,7 @@ def test_no_goal() -> None:
 
 def test_unrelated_indicator_only_when_clearly_unrelated() -> None:
     findings = review(FULL + [("社会效益指标", "道路交通亡人事故下降", "≥10%")])
-    assert codes(findings) == ["UNRELATED"] and "道路交通亡人事故下降" in findings[0].message
+    assert codes(findings) == ["UNRELATED"] and findings[0].indicator == "道路交通亡人事故下降"
     # generic process indicators and ones sharing words with the goal are never flagged
     assert (
         review(FULL + [("时效指标", "资金支付及时率", "100%"), ("社会效益指标", "党员素质提升率", "≥80%")])
