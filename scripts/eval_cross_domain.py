@@ -2,7 +2,11 @@
 drafted from a seeds + songgang corpus (read from ../shared; nothing is copied into the repo).
 
 Usage:
-    .venv/bin/python scripts/eval_cross_domain.py [--pages ../shared/data/pages/projects.jsonl]
+    .venv/bin/python scripts/eval_cross_domain.py [--pages ../shared/data/pages/projects.jsonl] [--sources]
+    .venv/bin/python scripts/eval_cross_domain.py --pages corpus/labels/suggest_blind.jsonl   # the blind set
+
+``--sources`` also drafts each unit of the corpus (a seed document, the songgang workbooks) from the
+other units only.
 """
 
 from __future__ import annotations
