@@ -199,7 +199,9 @@ def _engine_scores(corpus: Any, projects: Sequence[Project], reviewer: Any) -> d
 
     systems = {
         SYSTEMS[2]: Suggester(corpus=corpus, embedder=False, reviewer=reviewer),
-        SYSTEMS[3]: Suggester(corpus=corpus, embedder=False, reviewer=reviewer, library=IndicatorLibrary((), ())),
+        SYSTEMS[3]: Suggester(
+            corpus=corpus, embedder=False, reviewer=reviewer, library=IndicatorLibrary((), ())
+        ),
     }
     return {name: [score_engine(suggester, p) for p in projects] for name, suggester in systems.items()}
 
@@ -207,7 +209,9 @@ def _engine_scores(corpus: Any, projects: Sequence[Project], reviewer: Any) -> d
 def source_family(project: Project) -> str:
     """The unit a corpus project comes from: each seed document is one unit's tables, and every
     platform workbook (the songgang exports) one unit's exports."""
-    return "workbooks" if (project.source or "").lower().endswith((".xlsx", ".xlsm")) else project.source or ""
+    return (
+        "workbooks" if (project.source or "").lower().endswith((".xlsx", ".xlsm")) else project.source or ""
+    )
 
 
 def evaluate(pages: Sequence[Project], corpus_projects: Sequence[Project]) -> str:

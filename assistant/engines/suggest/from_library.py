@@ -71,8 +71,10 @@ def fill_name(template: LibraryTemplate, facts: GoalFacts, beneficiaries: str) -
     """The template's name with the project's words; ``None`` when a needed word is unknown."""
     name = template.name
     if "{对象}" in name:
-        if not facts.object or ("单位成本" in name and facts.count is None):
-            return None  # a unit cost needs the count the goal states (工商联单位成本 measures nothing)
+        if not facts.object or ("单位成本" in name and not _counts_things(facts)):
+            # a unit cost needs a count of things the goal states (工商联单位成本 measures nothing;
+            # a cost per person is a 人均 template's)
+            return None
         name = name.replace("{对象}", facts.object)
     activity = facts.activity
     if "{活动}" in name and not activity and "{对象}" not in name:
@@ -84,6 +86,10 @@ def fill_name(template: LibraryTemplate, facts: GoalFacts, beneficiaries: str) -
     for long, short in _REPEATS:
         name = name.replace(long, short)
     return name
+
+
+def _counts_things(facts: GoalFacts) -> bool:
+    return facts.count is not None and normalise_unit(facts.count.unit) not in PEOPLE_UNITS
 
 
 #: Words a filled-in name would say twice (受益{服务对象}人数 with 农村人口 → 受益农村人口人数).

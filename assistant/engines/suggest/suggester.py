@@ -584,9 +584,11 @@ class Suggester:
                     -c.confidence,
                 ),
             )
-            if not any(id(c) not in rejected and try_pick(c, False) for c in sourced) and not any(
-                id(c) not in rejected and try_pick(c) for c in fallback_order
-            ):
+            # a cost per unit the goal counts (150万元 ÷ 15处) before the total a budget restates
+            per_unit = [c for c in eligible if _budget_per_unit(c)]
+            if not any(
+                id(c) not in rejected and try_pick(c, False) for c in (*per_unit, *sourced)
+            ) and not any(id(c) not in rejected and try_pick(c) for c in fallback_order):
                 try_pick(self._fallback(group, draft))
         for c in ranked:
             if len(picks) >= limit:
@@ -709,6 +711,11 @@ def _relevant(c: Candidate) -> bool:
     if c.features.get("topic_sim", 0.0) >= TOPICAL_NEIGHBOUR:
         return True  # its neighbours are projects like this one
     return c.features["goal_idf"] >= TOPICAL_COVERAGE
+
+
+def _budget_per_unit(c: Candidate) -> bool:
+    """A library row whose value is the budget divided by the goal's count (≤10万元/处, ≤150元/人)."""
+    return c.proposal is not None and c.proposal.kind == "budget" and "/" in c.proposal.template.unit
 
 
 def _mentions_in_order(candidates: Sequence[Candidate]) -> list[Any]:

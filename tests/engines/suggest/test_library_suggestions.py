@@ -237,3 +237,15 @@ def test_rows_sit_in_a_slot_that_fits_them(library):
     offered = {(s.level2, s.name) for s in (*result.table, *result.alternatives)}
     assert ("党组织书记培训人次" in {n for _, n in offered}) and ("生态效益指标", "社区绿化覆盖率") in offered
     assert not {n for _, n in offered} & {"社区党组织凝聚力", "村干部满意度"}, offered
+
+
+def test_a_stated_count_gives_the_cost_row_per_unit_not_the_budget_again(suggester):
+    draft = ProjectDraft(
+        "65岁以上老年人免费健康体检", "为辖区6000名65岁以上老年人提供一次免费健康体检", 90, 2025, "区卫生健康局"
+    )
+    result = suggester.draft(draft)
+    (cost,) = [s for s in result.table if slot_group(s.level2) == "成本"]
+    assert (cost.name, cost.value) == ("人均体检成本", "≤150元/人")
+    assert "90万元 ÷ 6000" in cost.evidence[0].value
+    # people are counted per person by a 人均 row, never as "65岁以上老年人单位成本 万元/个"
+    assert not any(s.name.endswith("老年人单位成本") for s in (*result.table, *result.alternatives))
