@@ -67,12 +67,15 @@ _VALUE_IN_NAME = re.compile(
 #: What a 时效 row's name is about: a time, a deadline, a pace (7.8% of past 时效 rows lack these
 #: words — 后勤服务, 档案资料管理: the drafter's slip of a row into the wrong slot).
 _TIME_WORDS = re.compile(r"时间|时限|及时|期限|日期|周期|进度|按时|工期|时效|截止|完成|[天日月年季期时限]")
+#: A satisfaction itself (村干部满意度, 群众满意率（%）), not a row about measuring it (满意度测评次数).
+_SATISFACTION = re.compile(r"满意[度率]?\s*(?:\(.*\))?$")
 #: What a 生态效益 row is about: nature, pollution, resources, the living environment (社区党组织凝聚力
 #: and 部门运作正常率 under 生态效益 are slips a reviewer sends back).
 _ECOLOGY_WORDS = re.compile(
-    r"生态|环境|绿化|绿地|植被|森林|林木|林地|造林|树|苗|草|水质|水土|水源|水体|饮水|供水|河|湖|海|湿地|"
-    r"污染|排放|减排|节能|能耗|能源|碳|空气|大气|扬尘|降尘|pm|噪声|垃圾|废|污水|粪|资源|回收|循环|"
-    r"生物|物种|土壤|耕地|农药|化肥|秸秆|清洁|卫生|整洁|美化|宜居|景观|防火|火灾|蓝天|臭|油烟|光"
+    r"生态|环境|绿|植被|森林|林木|林地|造林|树木|苗木|草地|草原|湿地|海洋|海域|河|湖|水质|水土|水源|水体|"
+    r"水域|水资源|用水|节水|饮水|供水|排水|雨污|污|排放|减排|需氧量|节能|能耗|能源|碳|空气|大气|扬尘|降尘|"
+    r"pm|噪|垃圾|废|粪|资源化|资源利用|再生资源|自然资源|回收|循环|无害化|环卫|保洁|生物|物种|动物|虫|蚁|土壤|耕地|农药|化肥|秸秆|"
+    r"清洁|卫生|整洁|美化|宜居|景观|园林|防火|火灾|蓝天|臭|油烟|光污染"
 )
 
 
@@ -89,7 +92,7 @@ def is_indicator_name(name: str, level2: str = "") -> bool:
         (False, True)
         >>> [is_indicator_name(n) for n in ("2型糖尿病患者规范管理率", "群众满意度（%）", "12345热线工单办理量")]
         [True, True, True]
-        >>> is_indicator_name("村干部满意度", "可持续影响指标"), is_indicator_name("村干部满意度", "服务对象满意度指标")
+        >>> is_indicator_name("村干部满意度", "可持续影响指标"), is_indicator_name("满意度测评次数", "数量指标")
         (False, True)
         >>> is_indicator_name("社区党组织凝聚力", "生态效益指标"), is_indicator_name("PM2.5达标率", "生态效益指标")
         (False, True)
@@ -97,7 +100,7 @@ def is_indicator_name(name: str, level2: str = "") -> bool:
     text = unicodedata.normalize("NFKC", name)
     if len(normalise_name(name)) < 3 or _VALUE_IN_NAME.search(text):
         return False
-    if "满意" in name and level2 and "满意" not in level2:
+    if _SATISFACTION.search(text) and level2 and "满意" not in level2:
         return False
     if "生态" in level2 and not _ECOLOGY_WORDS.search(text.lower()):
         return False

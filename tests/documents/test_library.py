@@ -3,6 +3,7 @@ the file, the line and the fix."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from assistant.documents.library import is_library_file, library_dirs, load_libr
 from assistant.errors import InputError
 from assistant.records.library import DEFAULT_LIBRARY_DIR, DOMAIN_HEADER, GENERIC_DOMAIN, INDICATOR_HEADER
 from assistant.records.values import parse_value
+from assistant.text.similarity import is_indicator_name
 
 REQUIRED_DOMAINS = {
     "水利", "农业农村", "教育", "卫生健康", "民政", "残联", "文化旅游", "体育", "交通", "生态环境", "林业园林",
@@ -46,6 +48,14 @@ def test_only_named_standards_carry_a_number_and_it_parses(shipped):
             assert t.basis, t.origin
             parsed = parse_value(t.reference)
             assert parsed.low is not None, (t.origin, t.reference)
+
+
+def test_every_shipped_template_fits_its_slot(shipped):
+    # the suggester drops names that do not fit their slot (a satisfaction outside 满意度, a 生态效益
+    # row naming nothing ecological): none of the library's own rows may be one of them
+    for t in shipped.templates:
+        name = re.sub(r"\{[^}]*\}", "对象", t.name)
+        assert is_indicator_name(name, t.level2), t.origin
 
 
 def write_csv(path: Path, header: tuple[str, ...], *rows: str) -> Path:

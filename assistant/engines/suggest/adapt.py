@@ -185,7 +185,7 @@ def _object_after(suffix: str) -> str:
     return obj if len(obj) >= 2 else ""
 
 
-def _object_before(prefix: str) -> str:
+def _object_before(prefix: str, nested: bool = False) -> str:
     """The phrase that ends right before a number (将辖区钠灯改造成LED节能灯|120 盏 → 辖区钠灯改造成LED节能灯)."""
     prefix = re.sub(r"(?:\d+(?:\.\d+)?\s*[^\d\s]{1,2}\s*)+$", "", prefix.strip())  # chained counts: 1期40人
     prefix = _TRAILING_QUALIFIERS.sub("", prefix)
@@ -199,9 +199,9 @@ def _object_before(prefix: str) -> str:
         words.append(word)
         length += len(word)
     obj = "".join(reversed(words))
-    if obj in _MEASURE_WORDS and prefix.endswith(obj):
-        # 红火蚁扑杀的范围|0.5万亩: what is measured is named before 的范围
-        return _object_before(prefix[: -len(obj)].rstrip("的之")) or obj
+    if obj in _MEASURE_WORDS and prefix.endswith(obj) and not nested:
+        # 红火蚁扑杀的范围|0.5万亩: what is measured is named before 的范围 (looked for once)
+        return _object_before(prefix[-40 : -len(obj)].rstrip("的之"), nested=True) or obj
     obj = _LEAD_VERBS.sub("", obj)
     if len(obj) > 3:
         obj = re.sub(r"^[名个位次户台项]", "", obj)  # 每名专职工作人员 → 专职工作人员

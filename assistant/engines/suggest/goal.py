@@ -77,6 +77,8 @@ _BENEFIT_RE = re.compile(
 )
 _FOR_RE = re.compile(r"为(?P<who>[\u4e00-\u9fff、\d.万名]{2,20}?)提供(?P<what>[\u4e00-\u9fff]{2,12})")
 _NAME_SUFFIX = re.compile(r"(?:项目|专项|资金|经费|补助|补贴|工作|费用|支出|专项资金|工作经费|补助资金)+$")
+#: What 为…提供 gives when it is a quality, not an activity (更好的生活环境, 良好环境).
+_NO_ACTIVITY = re.compile(r"的|^(?:更|良好|优质|优良|舒适|便利|便捷|有力|坚强)")
 _LEADING = re.compile(r"^(?:辖区|全县|全市|全区|全镇|全省|本县|本市|本区|各类|全部|所有)")
 
 
@@ -150,8 +152,9 @@ def read_goal(name: str, goal: str | None) -> GoalFacts:
     if not activity:
         match = _FOR_RE.search(text)
         if match:
-            what = match.group("what")  # 提供上门服务; 提供更好的生活环境 names no activity
-            activity = split_activity(what)[0] or (what if what.endswith("服务") else "")
+            # 提供法律援助, 提供助餐服务及文体活动 (the first); 提供更好的生活环境 names no activity
+            what = re.split(r"[和及与、]", match.group("what"))[0]
+            activity = split_activity(what)[0] or ("" if _NO_ACTIVITY.search(what) else what)
     if count is not None and count.unit in {"人", "人次", "名"} and not who and activity in SERVING:
         # 培训中小学教师800人次: the people counted are the ones served (聘用护林员 are not)
         who, how_many, unit, span = obj, count.number, "人" if count.unit == "名" else count.unit, count.span

@@ -765,7 +765,7 @@ def _unrelated(draft: ProjectDraft, table: Sequence[Suggestion], row: Suggestion
 
     reviews = [s.review for s in (*table, row) if s.review is not None]
     project = Project(name=draft.name, indicators=tuple(r.indicator for r in reviews), goal=draft.goal)
-    return any(f"“{row.name}”" in f.message for f in unrelated_findings(project, reviews))
+    return any(f.indicator == row.name for f in unrelated_findings(project, reviews))
 
 
 def _scaling_evidence(c: Candidate, value: str, draft: ProjectDraft) -> tuple[Evidence, ...]:

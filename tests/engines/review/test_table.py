@@ -68,7 +68,9 @@ def test_cost_above_budget_and_sum_above_budget() -> None:
 
 def test_duplicates() -> None:
     dup = review(FULL + [("社会效益指标", "培训合格率", "≥95%")])
-    assert codes(dup) == ["DUPLICATE"] and "指标值也相同" in dup[0].message and dup[0].indicator == "培训合格率"
+    assert (
+        codes(dup) == ["DUPLICATE"] and "指标值也相同" in dup[0].message and dup[0].indicator == "培训合格率"
+    )
     # the count and the cost of one thing are complementary, not duplicates
     assert review(FULL + [("数量指标", "培训成本", "2期")]) == ()
 

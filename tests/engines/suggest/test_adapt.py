@@ -148,5 +148,8 @@ def test_the_same_people_by_another_word():
 
 def test_a_measure_word_takes_what_is_measured_before_it():
     # 红火蚁扑杀的范围约0.5万亩: the area is of 红火蚁扑杀, not of 范围
-    assert [(m.name, m.number) for m in extract_mentions("红火蚁扑杀的范围约0.5万亩以上")] == [("红火蚁扑杀面积", 5000.0)]
+    assert [(m.name, m.number) for m in extract_mentions("红火蚁扑杀的范围约0.5万亩以上")] == [
+        ("红火蚁扑杀面积", 5000.0)
+    ]
     assert [m.name for m in extract_mentions("完成造林面积1200亩")] == ["造林面积"]
+    assert [m.number for m in extract_mentions("的面积" * 1200 + "100亩")] == [100.0]  # looked back once

@@ -210,6 +210,8 @@ def test_a_unit_cost_needs_a_count_the_goal_states(suggester):
 def test_an_activity_is_read_only_from_a_verb_or_a_service():
     assert read_goal("社区工作站经费", "为居民提供更好的生活环境，方便居民生活").activity == ""
     assert read_goal("残疾人康复", "为经济困难的残疾人提供基本康复服务").activity == "基本康复服务"
+    assert read_goal("法律援助经费", "为困难群众提供法律援助").activity == "法律援助"
+    assert read_goal("长者饭堂", "为辖区老人提供助餐服务及文体活动").activity == "助餐服务"
 
 
 def test_money_handed_out_is_not_seedlings_handed_out(suggester):
@@ -220,7 +222,10 @@ def test_money_handed_out_is_not_seedlings_handed_out(suggester):
     result = suggester.draft(draft)
     assert not any("补助资金" in s.name for s in (*result.table, *result.alternatives))
     subsidy = ProjectDraft("老党员生活补贴", "为辖区120名老党员发放生活补贴", 30, 2025)
-    assert any("补助资金" in s.name for s in (*suggester.draft(subsidy).table, *suggester.draft(subsidy).alternatives))
+    assert any(
+        "补助资金" in s.name
+        for s in (*suggester.draft(subsidy).table, *suggester.draft(subsidy).alternatives)
+    )
 
 
 def test_rows_sit_in_a_slot_that_fits_them(library):
@@ -231,7 +236,10 @@ def test_rows_sit_in_a_slot_that_fits_them(library):
         ("效益指标", "可持续影响指标", "村干部满意度", "≥95%"),
         ("效益指标", "生态效益指标", "社区绿化覆盖率", "≥40%"),
     ]
-    past = [project(f"社区党组织书记培训经费{i}", "培训社区党组织书记120人次", 10, rows, 2020 + i) for i in range(3)]
+    past = [
+        project(f"社区党组织书记培训经费{i}", "培训社区党组织书记120人次", 10, rows, 2020 + i)
+        for i in range(3)
+    ]
     suggester = Suggester(corpus=Corpus(past), embedder=False, library=library)
     result = suggester.draft(ProjectDraft("社区党组织书记培训经费", "培训社区党组织书记120人次", 10, 2025))
     offered = {(s.level2, s.name) for s in (*result.table, *result.alternatives)}
@@ -241,7 +249,11 @@ def test_rows_sit_in_a_slot_that_fits_them(library):
 
 def test_a_stated_count_gives_the_cost_row_per_unit_not_the_budget_again(suggester):
     draft = ProjectDraft(
-        "65岁以上老年人免费健康体检", "为辖区6000名65岁以上老年人提供一次免费健康体检", 90, 2025, "区卫生健康局"
+        "65岁以上老年人免费健康体检",
+        "为辖区6000名65岁以上老年人提供一次免费健康体检",
+        90,
+        2025,
+        "区卫生健康局",
     )
     result = suggester.draft(draft)
     (cost,) = [s for s in result.table if slot_group(s.level2) == "成本"]
@@ -249,3 +261,23 @@ def test_a_stated_count_gives_the_cost_row_per_unit_not_the_budget_again(suggest
     assert "90万元 ÷ 6000" in cost.evidence[0].value
     # people are counted per person by a 人均 row, never as "65岁以上老年人单位成本 万元/个"
     assert not any(s.name.endswith("老年人单位成本") for s in (*result.table, *result.alternatives))
+
+
+def test_a_row_the_table_checks_flag_gives_way_to_the_next_of_its_slot(suggester, monkeypatch):
+    import assistant.engines.suggest.suggester as module
+    from assistant.records.schema import Finding
+
+    first = suggester.draft(WATER).table
+    (quality,) = [s for s in first if slot_group(s.level2) == "质量"]
+    checks = module.draft_findings
+
+    def flag_quality_row(draft, table):
+        return [
+            *checks(draft, table),
+            *(Finding("UNRELATED", "…", indicator=s.name) for s in table if s.name == quality.name),
+        ]
+
+    monkeypatch.setattr(module, "draft_findings", flag_quality_row)
+    table = suggester.draft(WATER).table
+    assert quality.name not in {s.name for s in table}
+    assert any(slot_group(s.level2) == "质量" for s in table)  # the slot is still filled
