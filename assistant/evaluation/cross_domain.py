@@ -15,6 +15,9 @@ Printed per system, each mean with its 95% bootstrap interval over projects:
 - ``flagged``: table rows whose value the reviewer flags (placeholders aside) and table-check findings;
 - ``ceiling``: the share of true indicators that any candidate the engine gathers matches — the
   recall a perfect ranker could reach with unlimited rows.
+
+:func:`evaluate_sources` (``--sources``) scores the same way with the corpus's own projects as the new
+ones: each unit (a seed document, the songgang workbooks) drafted from the other units only.
 """
 
 from __future__ import annotations
